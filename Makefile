@@ -1,0 +1,75 @@
+# Inkan - thin wrapper over CMake/ctest.  See README.md.
+#
+#   make deps        install build and test dependencies (Debian, idempotent)
+#   make / make all  build into build/ (build/inkan)
+#   make test        deps + build + every test, then again under ASan+UBSan,
+#                    then a short fuzz smoke run
+#   make demo        build, then evaluate the demo cases offline
+#   make fuzz-smoke  run each libFuzzer target briefly (part of make test)
+#   make fuzz-long   run each libFuzzer target for FUZZ_SECONDS (default 600)
+#   make bench       build and run the benchmarks with peers side by side
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SECONDS ?= 600
+
+# Debian packages: build, test, peers for differential tests and benchmarks.
+DEPS_BUILD = build-essential cmake pkg-config clang libclang-rt-14-dev \
+	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data
+DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
+	valgrind
+DEPS = $(DEPS_BUILD) $(DEPS_TEST)
+
+.PHONY: all deps build test test-unit test-asan fuzz-smoke fuzz-long demo bench clean
+
+all: build
+
+build:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@sh scripts/deps.sh $(DEPS)
+
+test: deps
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@echo "make test: all suites passed"
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan:
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIK_SANITIZE=ON \
+		-DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+$(FUZZ_BUILD)/.built: $(wildcard fuzz/*.c)
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIK_FUZZ=ON \
+		-DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@touch $@
+
+fuzz-smoke: deps $(FUZZ_BUILD)/.built
+	@sh scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
+
+fuzz-long: deps $(FUZZ_BUILD)/.built
+	@sh scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+demo: build
+	@sh examples/demo.sh $(BUILD)/inkan
+
+bench: deps
+	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIK_BENCH=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS)
+	@sh bench/run.sh build-bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench
