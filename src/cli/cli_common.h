@@ -42,11 +42,19 @@ enum {
 /* Handles one DNS option; returns 1 if opt was one, 0 if not, -1 on error. */
 int cli_dns_option(cli_dns_opts *o, int opt, const char *arg, const char *prog);
 
+/* An open resolver and, for --zone, the zone it answers from. */
+typedef struct cli_dns {
+    ik_resolver r;
+    struct ik_zone *zone;
+} cli_dns;
+
 /*
  * Builds the resolver the options ask for.  On failure prints one line
- * "inkan CMD: ..." to stderr and returns non-zero.
+ * "inkan CMD: ..." (with file:line for zone errors) to stderr and returns
+ * non-zero.  Close with cli_dns_close.
  */
-int cli_dns_open(const cli_dns_opts *o, const char *prog, ik_resolver *out);
+int cli_dns_open(const cli_dns_opts *o, const char *prog, cli_dns *out);
+void cli_dns_close(cli_dns *d);
 
 /* Writes s as a JSON string literal (with quotes). */
 void cli_json_str(ik_buf *b, ik_str s);

@@ -167,17 +167,17 @@ int cli_spf(int argc, char **argv)
     p.default_exp = ik_str_c(default_exp ? default_exp : "");
     p.records = IK_SPF_RECORDS_SPF1;
 
-    ik_resolver res;
+    cli_dns res;
     if (cli_dns_open(&dns, prog, &res) != 0)
         return 2;
     ik_arena *a = ik_arena_new(NULL);
     if (a == NULL) {
-        ik_resolver_close(&res);
+        cli_dns_close(&res);
         cli_error(prog, "out of memory");
         return 1;
     }
     ik_spf_outcome o;
-    ik_status st = ik_spf_check(a, &p, &res, &o);
+    ik_status st = ik_spf_check(a, &p, &res.r, &o);
     int rc = 0;
     if (st != IK_OK) {
         cli_error(prog, "evaluation failed: %s", ik_strerror(st));
@@ -191,6 +191,6 @@ int cli_spf(int argc, char **argv)
             print_plain(&p, &o, received, authres);
     }
     ik_arena_free(a);
-    ik_resolver_close(&res);
+    cli_dns_close(&res);
     return rc;
 }
