@@ -8,7 +8,8 @@ Writes, from one seed (same seed, same bytes):
   OUTDIR/spf_bench.zone     RFC 1035 master file (libinkan's static zone)
   OUTDIR/spf_bench.rr       the same records for libspf2's zone layer, one a
                             line: NAME TAB TYPE TAB DATA, and NAME TAB TYPE
-                            TAB "!nodata" for each type a name lacks
+                            TAB "!nodata" for each type a name lacks (A,
+                            AAAA, MX, TXT, PTR, SPF)
   OUTDIR/spf_bench.queries  IP TAB MAIL-FROM TAB HELO, one query a line
 
 The policies imitate what mail domains publish: provider includes (nested
@@ -200,7 +201,8 @@ def rr_lines(zone):
                 data = v
             assert "\t" not in data and "\n" not in data
             out.append("%s\t%s\t%s" % (name, t, data))
-        for t in TYPES:
+        # libspf2 asks for type SPF (99) before TXT: NODATA, as real DNS says.
+        for t in TYPES + ("SPF",):
             if t not in have:
                 out.append("%s\t%s\t!nodata" % (name, t))
     return out
