@@ -52,7 +52,7 @@
 enum { RES_NONE, RES_NEUTRAL, RES_PASS, RES_FAIL, RES_SOFTFAIL, RES_TEMPERROR,
        RES_PERMERROR, RES_OTHER, RES_COUNT };
 static const char *const res_name[RES_COUNT] = {
-    "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror", "?"
+    "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror", "invalid"
 };
 
 static int res_from_name(const char *s)
@@ -597,8 +597,7 @@ int main(int argc, char **argv)
         cols[3].rate = measure(libspf2_eval, &c, s.n < 300 ? s.n : 300, seconds / 3, NULL);
         SPF_server_free(c.server);
     }
-    if (only == NULL)
-        cols[2].rate = load_pyspf(dir, &s, cols[2].res);
+    cols[2].rate = load_pyspf(dir, &s, cols[2].res);
 
     double base = cols[1].rate;
     printf("\n%-34s %16s %20s\n", "implementation", "evaluations/s", "relative to libspf2");
