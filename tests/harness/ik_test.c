@@ -19,6 +19,42 @@ const char *ik_test_path(const char *rel)
     return buf;
 }
 
+static void *t_alloc(void *ud, size_t n)
+{
+    ik_test_alloc *t = ud;
+    if (t->fail_at >= 0 && t->calls++ >= t->fail_at)
+        return NULL;
+    if (t->fail_at < 0)
+        t->calls++;
+    return malloc(n);
+}
+
+static void *t_realloc(void *ud, void *p, size_t n)
+{
+    ik_test_alloc *t = ud;
+    if (t->fail_at >= 0 && t->calls++ >= t->fail_at)
+        return NULL;
+    if (t->fail_at < 0)
+        t->calls++;
+    return realloc(p, n);
+}
+
+static void t_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+void ik_test_alloc_init(ik_test_alloc *t, long fail_at)
+{
+    t->al.alloc_fn = t_alloc;
+    t->al.realloc_fn = t_realloc;
+    t->al.free_fn = t_free;
+    t->al.ud = t;
+    t->fail_at = fail_at;
+    t->calls = 0;
+}
+
 static int run_one(const ik_test_case *c, unsigned timeout_s)
 {
     fflush(stdout);

@@ -25,6 +25,20 @@ typedef struct ik_test_case {
 
 int ik_test_main(int argc, char **argv, const ik_test_case *cases, size_t n);
 
+/*
+ * Fault injection (the SQLite test_malloc idea): an allocator whose
+ * allocation number fail_at (counting from 0) and every later one fails.
+ * fail_at < 0 never fails.  calls counts attempts, so a test can first run
+ * once to learn how many allocations a job makes, then fail each in turn.
+ */
+typedef struct ik_test_alloc {
+    ik_allocator al;
+    long fail_at;
+    long calls;
+} ik_test_alloc;
+
+void ik_test_alloc_init(ik_test_alloc *t, long fail_at);
+
 /* Path of a data file under the source tree: IK_SOURCE_DIR/rel. */
 const char *ik_test_path(const char *rel);
 

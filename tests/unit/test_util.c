@@ -93,6 +93,29 @@ static void arena_survives_allocator_failure(void)
     }
 }
 
+static void buf_survives_every_allocation_failure(void)
+{
+    /* Learn how many allocations the job makes, then fail each in turn. */
+    ik_test_alloc t;
+    ik_test_alloc_init(&t, -1);
+    long total = -1;
+    for (long fail = -1; fail < total || total < 0; fail++) {
+        ik_test_alloc_init(&t, fail);
+        ik_buf b;
+        ik_buf_init_al(&b, &t.al, 0);
+        for (int i = 0; i < 200; i++)
+            ik_buf_printf(&b, "line %d\n", i);
+        if (fail < 0) {
+            ASSERT_OK(ik_buf_error(&b));
+            total = t.calls;
+        } else {
+            ASSERT_STATUS(ik_buf_error(&b), IK_ENOMEM);
+        }
+        ik_buf_release(&b);
+    }
+    ASSERT_TRUE(total > 1);
+}
+
 static void buf_error_is_sticky(void)
 {
     ik_buf b;
@@ -201,6 +224,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(arena_runs_cleanups_at_free),
     IK_TEST_CASE(arena_survives_allocator_failure),
     IK_TEST_CASE(buf_error_is_sticky),
+    IK_TEST_CASE(buf_survives_every_allocation_failure),
     IK_TEST_CASE(str_to_u64_checks_overflow),
     IK_TEST_CASE(ip_parses_strictly),
     IK_TEST_CASE(ip_formats_rfc5952),
