@@ -50,6 +50,7 @@ class Zone:
         self.add(name, "TXT", parts)
 
     def timeout(self, name, rtype=None):
+        """$TIMEOUT: queries for a type the name lacks fail (temperror)."""
         self.timeouts.add((name.lower().rstrip("."), rtype))
 
     # ---- the RFC 1035 master file ------------------------------------
@@ -82,9 +83,14 @@ class Zone:
         out = []
         seen = set()
         while True:
-            if (name, qtype) in self.timeouts or (name, None) in self.timeouts:
-                return "timeout", []
             rrs = self.rr.get(name)
+            # The zone's $TIMEOUT rule (include/inkan/zone.h, as in the
+            # RFC 7208 test suite): only names without records of the asked
+            # type (a CNAME counts) time out.
+            has = any(t == qtype or t == "CNAME" for t, _ in rrs or [])
+            if not has and ((name, qtype) in self.timeouts
+                            or (name, None) in self.timeouts):
+                return "timeout", []
             if rrs is None:
                 return "ok", out
             cname = [v for t, v in rrs if t == "CNAME"]
@@ -324,7 +330,7 @@ def t_include_err(w, n):
         z.txt("bad." + d, "v=spf1 ip4:300.1.1.1 -all")
         z.txt(d, "v=spf1 ip4:%s include:bad.%s -all" % (net4(n, 1), d))
     elif kind == 3:   # include target times out: temperror
-        z.txt("slow." + d, "v=spf1 -all")
+        z.add("slow." + d, "A", net4(n, 3))
         z.timeout("slow." + d, "TXT")
         z.txt(d, "v=spf1 ip4:%s include:slow.%s -all" % (net4(n, 1), d))
     else:             # include loop: runs into the 10-term limit
@@ -510,10 +516,10 @@ def t_temp(w, n):
     z, d = w.zone, domain(n)
     kind = n % 3
     if kind == 0:     # the top-level TXT lookup times out
-        z.txt(d, "v=spf1 -all")
+        z.add(d, "A", net4(n, 1))
         z.timeout(d, "TXT")
     elif kind == 1:   # an a: target times out after an earlier match chance
-        z.add("slow." + d, "A", net4(n, 2))
+        z.add("slow." + d, "AAAA", net6(n, "2"))
         z.timeout("slow." + d, "A")
         z.txt(d, "v=spf1 ip4:%s a:slow.%s -all" % (net4(n, 1), d))
     else:             # exists: target times out
