@@ -171,7 +171,13 @@ def main():
     for k in known:
         if not k["used"]:
             print("note: allow-list line %d (%s) matched nothing" % (k["line"], k["glob"]))
-    print("%d queries over %d domains, zone %s" % (len(queries), world.ndomains, zonefile))
+    counts = {}
+    for a in py:
+        counts[a["result"]] = counts.get(a["result"], 0) + 1
+    print("%d queries over %d domains; pyspf results: %s; %d fail explanations compared"
+          % (len(queries), world.ndomains,
+             ", ".join("%s %d" % kv for kv in sorted(counts.items())),
+             sum(1 for a, b in zip(py, ik) if a["result"] == b["result"] == "fail")))
     if allowed:
         print("%d known differences (allow-list %s)" % (allowed, args.known))
     print("%d passed, %d failed" % (passed + allowed, failed))
