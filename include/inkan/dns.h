@@ -154,6 +154,9 @@ typedef struct ik_resolver {
 /*
  * Blocking driver helper: answers every query in the list that has no answer
  * yet (in parallel when the resolver is asynchronous).  Answers go to a.
+ * If a submit fails, the queries already submitted are still waited for, and
+ * then that error is returned.  If wait itself fails, its error is returned
+ * at once and the resolver must be closed (it may hold unfinished queries).
  */
 IK_EXTERN ik_status ik_resolver_answer_all(ik_resolver *r, ik_arena *a,
                                            ik_dns_query *list);

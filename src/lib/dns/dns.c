@@ -113,7 +113,9 @@ static ik_status read_name(ik_arena *a, const uint8_t *p, size_t len,
             break;
         if (l > IK_DNS_LABEL_MAX || l > len - i)
             return IK_ESYNTAX; /* also rejects compression pointers */
-        if (n + l + 1 > IK_DNS_NAME_MAX + 1)
+        /* the text form, dots included, stays within IK_DNS_NAME_MAX
+         * (RFC 1035 2.3.4: 255 octets in wire form) */
+        if ((n ? n + 1 : 0) + l > IK_DNS_NAME_MAX)
             return IK_ESYNTAX;
         if (n)
             text[n++] = '.';
@@ -261,21 +263,25 @@ ik_status ik_resolver_answer_all(ik_resolver *r, ik_arena *a, ik_dns_query *list
         return IK_OK;
     }
     drive_state ds = { 0 };
+    ik_status first = IK_OK;
     for (ik_dns_query *q = list; q; q = q->next) {
         if (q->answer)
             continue;
         ik_status st = r->ops->submit(r->self, a, q, drive_done, &ds);
-        if (st)
-            return st; /* the ones already submitted finish in wait() below
-                          only if we keep waiting; callers treat this as fatal */
+        if (st) {
+            /* The ones already submitted hold &ds: wait for them before
+             * returning, or their callbacks would write to a dead frame. */
+            first = st;
+            break;
+        }
         ds.outstanding++;
     }
     while (ds.outstanding > 0) {
         ik_status st = r->ops->wait(r->self);
         if (st)
-            return st;
+            return st; /* the resolver is broken; the caller must close it */
     }
-    return IK_OK;
+    return first;
 }
 
 void ik_resolver_close(ik_resolver *r)
