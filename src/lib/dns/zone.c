@@ -56,6 +56,7 @@ struct ik_zone {
     int has_al;
     int allow_include;
     ik_arena *arena;
+    ik_arena *scratch; /* for validating RDATA; reset after each record */
     znode **tab;
     size_t cap;    /* slots, a power of two (0 before the first insert) */
     size_t nnodes;
@@ -98,6 +99,7 @@ ik_zone *ik_zone_free(ik_zone *z)
     ik_allocator copy = z->al;
     const ik_allocator *al = z->has_al ? &copy : NULL;
     ik_arena_free(z->arena);
+    ik_arena_free(z->scratch);
     ik_free(al, z->tab);
     ik_free(al, z);
     return NULL;
@@ -292,15 +294,14 @@ ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type, uint32_t ttl,
     if (type == IK_DNS_T_SOA && !soa_valid(rdata, rdlen))
         return IK_ESYNTAX;
     /*
-     * Validate by decoding now, into a throwaway arena, so that lookups
+     * Validate by decoding now, into the scratch arena, so that lookups
      * never meet RDATA that ik_dns_answer_add_rdata would refuse.
      */
-    ik_arena *tmp = ik_arena_new(ik__zone_allocator(z));
-    if (tmp == NULL)
+    if (z->scratch == NULL && (z->scratch = ik_arena_new(ik__zone_allocator(z))) == NULL)
         return IK_ENOMEM;
     ik_dns_rr rr;
-    ik_status st = ik_dns_rdata_decode(tmp, type, rdata, rdlen, &rr);
-    ik_arena_free(tmp);
+    ik_status st = ik_dns_rdata_decode(z->scratch, type, rdata, rdlen, &rr);
+    ik_arena_reset(z->scratch);
     if (st != IK_OK)
         return st;
 

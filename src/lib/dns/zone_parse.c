@@ -501,7 +501,7 @@ static int hexval(char c)
 static ik_status parse_generic(zparser *zp, const zfile *f, const ztok *toks, size_t n,
                                size_t *i, const char *tname, unsigned line, ik_buf *b)
 {
-    const ztok *t = NULL; /* set by need(); gcc -O2 cannot see it */
+    const ztok *t = NULL;
     uint64_t want;
     ik_status st;
     if ((st = need(zp, f, toks, n, i, tname, "RDATA length after \\#", line, &t)))
@@ -574,7 +574,7 @@ static ik_status parse_rdata(zparser *zp, const zfile *f, uint16_t type, const c
                              const ztok *toks, size_t n, size_t *i, unsigned line,
                              ik_buf *b)
 {
-    const ztok *t = NULL; /* set by need(); gcc -O2 cannot see it */
+    const ztok *t = NULL;
     ik_status st;
     uint64_t v;
     ik_ip ip;
