@@ -16,6 +16,10 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_SECONDS ?= 600
 
+# cmake --build runs make underneath; without this it inherits -w from us
+# and prints "Entering directory" around every step.
+CMAKE_BUILD = env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS cmake --build
+
 # Debian packages: build, test, peers for differential tests and benchmarks.
 DEPS_BUILD = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data
@@ -29,7 +33,7 @@ all: build
 
 build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@$(CMAKE_BUILD) $(BUILD) -j $(JOBS)
 
 deps:
 	@sh scripts/deps.sh $(DEPS)
@@ -46,7 +50,7 @@ test-unit: build
 test-asan:
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIK_SANITIZE=ON \
 		-DCMAKE_C_COMPILER=clang >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@$(CMAKE_BUILD) $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
@@ -54,7 +58,7 @@ test-asan:
 $(FUZZ_BUILD)/.built: $(wildcard fuzz/*.c)
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIK_FUZZ=ON \
 		-DCMAKE_C_COMPILER=clang >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@$(CMAKE_BUILD) $(FUZZ_BUILD) -j $(JOBS)
 	@touch $@
 
 fuzz-smoke: deps $(FUZZ_BUILD)/.built
@@ -68,7 +72,7 @@ demo: build
 
 bench: deps
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIK_BENCH=ON >/dev/null
-	@cmake --build build-bench -j $(JOBS)
+	@$(CMAKE_BUILD) build-bench -j $(JOBS)
 	@sh bench/run.sh build-bench
 
 clean:

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The offline demo: evaluates realistic cases against examples/demo.zone
+# with no network, and prints each verdict with its reason.
+# Usage: sh examples/demo.sh path/to/inkan
+INKAN=${1:-build/inkan}
+DIR=$(dirname "$0")
+ZONE=$DIR/demo.zone
+[ -x "$INKAN" ] || { echo "demo: $INKAN is not built (run make)" >&2; exit 2; }
+
+spf() { # description, then inkan spf arguments
+    desc=$1; shift
+    out=$("$INKAN" spf --zone "$ZONE" --receiver mx.demo.test "$@") || {
+        echo "demo: inkan spf $* failed" >&2; exit 1; }
+    result=$(printf '%s\n' "$out" | head -1)
+    why=$(printf '%s\n' "$out" | sed -n 's/^\(mechanism\|explanation\|problem\): //p' | head -1)
+    printf '  %-9s %-52s %s\n' "$result" "$desc" "$why"
+}
+
+echo "SPF (RFC 7208) against examples/demo.zone, no network:"
+echo
+spf "example.com from its ip4 range"        --ip 192.0.2.33   --mail-from alice@example.com
+spf "example.com from its MX (IPv6)"        --ip 2001:db8::25 --mail-from alice@example.com
+spf "example.com via its provider include"  --ip 198.51.100.9 --mail-from alice@example.com
+spf "example.com forged from elsewhere"     --ip 203.0.113.99 --mail-from alice@example.com
+spf "IPv4-mapped client address"            --ip ::ffff:192.0.2.33 --mail-from bob@example.com
+spf "HELO identity of example.com's MX"     --ip 192.0.2.25   --helo mail.example.com
+spf "bounce (null sender) checks the HELO"  --ip 192.0.2.25   --mail-from "" --helo mail.example.com
+spf "domain still rolling out (~all)"       --ip 192.0.2.200  --mail-from news@softfail.example
+spf "fail with a macro explanation"         --ip 203.0.113.7  --mail-from alice@explain.example
+spf "redirect= to example.com's policy"     --ip 192.0.2.10   --mail-from x@redirect.example
+spf "ptr mechanism, forward-confirmed"      --ip 192.0.2.77   --mail-from x@ptr.example
+spf "ptr mechanism, name points elsewhere"  --ip 192.0.2.78   --mail-from x@ptr.example
+spf "IPv6 through a: and mx:"               --ip 2001:db8:6::1 --mail-from x@v6.example
+spf "domain without an SPF record"          --ip 203.0.113.80 --mail-from x@nospf.example
+spf "two v=spf1 records"                    --ip 192.0.2.1    --mail-from x@broken.example
+spf "unknown mechanism"                     --ip 192.0.2.1    --mail-from x@badmech.example
+spf "TXT query times out"                   --ip 203.0.113.50 --mail-from x@timeout.example
+spf "server answers SERVFAIL"               --ip 203.0.113.50 --mail-from x@servfail.example
+
+if [ -f "$DIR/demo-senderid.eml" ] && "$INKAN" senderid --help >/dev/null 2>&1; then
+    echo
+    echo "Sender ID (RFC 4406) for examples/demo-senderid.eml:"
+    echo
+    for ip in 198.51.100.20 198.51.100.21; do
+        r=$("$INKAN" senderid --zone "$ZONE" --ip "$ip" "$DIR/demo-senderid.eml" | head -1)
+        printf '  %-9s PRA check from %s\n' "$r" "$ip"
+    done
+fi
+echo
+echo "One verdict in full (inkan spf --json):"
+"$INKAN" spf --zone "$ZONE" --json --ip 203.0.113.7 --mail-from alice@explain.example \
+    --helo mail.attacker.example --receiver mx.demo.test
