@@ -30,7 +30,7 @@ typedef struct fx_zone {
     size_t queries; /* resolve calls, for cache tests */
 } fx_zone;
 
-static void fx_zone_add(fx_zone *z, const char *name, fx_kind kind, const char *txt, size_t len)
+static inline void fx_zone_add(fx_zone *z, const char *name, fx_kind kind, const char *txt, size_t len)
 {
     if (z->n == z->cap) {
         z->cap = z->cap ? z->cap * 2 : 16;
@@ -49,7 +49,7 @@ static void fx_zone_add(fx_zone *z, const char *name, fx_kind kind, const char *
     r->txtlen = len;
 }
 
-static void fx_zone_free(fx_zone *z)
+static inline void fx_zone_free(fx_zone *z)
 {
     for (size_t i = 0; i < z->n; i++) {
         free(z->recs[i].name);
@@ -60,7 +60,7 @@ static void fx_zone_free(fx_zone *z)
 }
 
 /* Reads "name<ws>content" lines (SOURCE.md format).  0 on success. */
-static int fx_zone_load(fx_zone *z, const char *path)
+static inline int fx_zone_load(fx_zone *z, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -97,7 +97,7 @@ static int fx_zone_load(fx_zone *z, const char *path)
     return 0;
 }
 
-static ik_status fx_resolve(void *self, ik_arena *a, ik_dns_query *q)
+static inline ik_status fx_resolve(void *self, ik_arena *a, ik_dns_query *q)
 {
     fx_zone *z = self;
     z->queries++;
@@ -146,7 +146,7 @@ static const ik_resolver_ops fx_resolver_ops = { "fixture", fx_resolve, NULL, NU
                                                  NULL,      NULL,       NULL };
 
 /* Whole file; LF not preceded by CR becomes CRLF (as an MTA reads mail). */
-static char *fx_read_crlf(const char *path, size_t *outlen)
+static inline char *fx_read_crlf(const char *path, size_t *outlen)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -183,7 +183,7 @@ static char *fx_read_crlf(const char *path, size_t *outlen)
  * chunks of chunk bytes (0: all at once).  Answers queries from r.
  * Returns the final status of eom.
  */
-static ik_status fx_verify_message(ik_dkim_verifier *v, ik_arena *a, ik_resolver *r,
+static inline ik_status fx_verify_message(ik_dkim_verifier *v, ik_arena *a, ik_resolver *r,
                                    const char *msg, size_t len, size_t chunk)
 {
     size_t i = 0;
