@@ -1,0 +1,126 @@
+/*
+ * hash.c - streaming SHA-1 / SHA-256 over EVP_MD_CTX (see inkan/crypto.h).
+ *
+ * The EVP_MD objects come from EVP_sha1()/EVP_sha256(): constant, shared,
+ * never freed.  Threads: one ik_hash per thread at a time.
+ */
+#include <openssl/evp.h>
+
+#include "inkan/crypto.h"
+
+struct ik_hash {
+    EVP_MD_CTX *ctx;
+    ik_hash_alg alg;
+    const ik_allocator *al;
+    int in_arena;
+};
+
+static const EVP_MD *hash_md(ik_hash_alg alg)
+{
+    return alg == IK_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
+}
+
+size_t ik_hash_size(ik_hash_alg alg)
+{
+    return alg == IK_HASH_SHA1 ? 20 : 32;
+}
+
+const char *ik_hash_name(ik_hash_alg alg)
+{
+    return alg == IK_HASH_SHA1 ? "sha1" : "sha256";
+}
+
+static ik_status hash_init(ik_hash *h)
+{
+    h->ctx = EVP_MD_CTX_new();
+    if (h->ctx == NULL)
+        return IK_ENOMEM;
+    if (EVP_DigestInit_ex(h->ctx, hash_md(h->alg), NULL) != 1) {
+        EVP_MD_CTX_free(h->ctx);
+        h->ctx = NULL;
+        return IK_ENOMEM;
+    }
+    return IK_OK;
+}
+
+ik_hash *ik_hash_new(const ik_allocator *al, ik_hash_alg alg)
+{
+    if (alg != IK_HASH_SHA1 && alg != IK_HASH_SHA256)
+        return NULL;
+    ik_hash *h = ik_alloc(al, sizeof(*h));
+    if (h == NULL)
+        return NULL;
+    h->alg = alg;
+    h->al = al;
+    h->in_arena = 0;
+    if (hash_init(h) != IK_OK) {
+        ik_free(al, h);
+        return NULL;
+    }
+    return h;
+}
+
+static void hash_arena_cleanup(void *arg)
+{
+    ik_hash *h = arg;
+    EVP_MD_CTX_free(h->ctx);
+    h->ctx = NULL;
+}
+
+ik_hash *ik_hash_new_arena(ik_arena *a, ik_hash_alg alg)
+{
+    if (alg != IK_HASH_SHA1 && alg != IK_HASH_SHA256)
+        return NULL;
+    ik_hash *h = ik_arena_alloc(a, sizeof(*h));
+    if (h == NULL)
+        return NULL;
+    h->alg = alg;
+    h->al = NULL;
+    h->in_arena = 1;
+    if (hash_init(h) != IK_OK)
+        return NULL;
+    if (ik_arena_defer(a, hash_arena_cleanup, h) != IK_OK) {
+        EVP_MD_CTX_free(h->ctx);
+        return NULL;
+    }
+    return h;
+}
+
+ik_hash *ik_hash_free(ik_hash *h)
+{
+    if (h == NULL || h->in_arena)
+        return NULL;
+    EVP_MD_CTX_free(h->ctx);
+    ik_free(h->al, h);
+    return NULL;
+}
+
+ik_hash_alg ik_hash_get_alg(const ik_hash *h)
+{
+    return h->alg;
+}
+
+ik_status ik_hash_reset(ik_hash *h)
+{
+    return EVP_DigestInit_ex(h->ctx, hash_md(h->alg), NULL) == 1 ? IK_OK : IK_ENOMEM;
+}
+
+ik_status ik_hash_update(ik_hash *h, const void *p, size_t len)
+{
+    if (len == 0)
+        return IK_OK;
+    return EVP_DigestUpdate(h->ctx, p, len) == 1 ? IK_OK : IK_ENOMEM;
+}
+
+ik_status ik_hash_final(ik_hash *h, unsigned char out[IK_HASH_MAX_SIZE])
+{
+    unsigned int n = 0;
+    return EVP_DigestFinal_ex(h->ctx, out, &n) == 1 ? IK_OK : IK_ENOMEM;
+}
+
+ik_status ik_hash_digest(ik_hash_alg alg, const void *p, size_t len,
+                         unsigned char out[IK_HASH_MAX_SIZE])
+{
+    unsigned int n = 0;
+    return EVP_Digest(p, len, out, &n, hash_md(alg), NULL) == 1 ? IK_OK : IK_ENOMEM;
+}

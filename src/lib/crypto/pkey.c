@@ -1,0 +1,329 @@
+/*
+ * pkey.c - public and private keys over EVP_PKEY: DKIM p= decoding,
+ * PKCS#1 v1.5 and Ed25519 verification and signing (see inkan/crypto.h).
+ *
+ * RFC 6376 3.3 (RSA), RFC 8301 (algorithm and key-size policy is left to the
+ * caller: this layer reports sizes and verifies), RFC 8463 3 and 4.2.
+ *
+ * Ownership: ik_pkey is reference counted (atomic), "caller frees".
+ * Threads: an ik_pkey is immutable once built; EVP_PKEY objects may be used
+ * concurrently for verify/sign, each call making its own EVP_PKEY_CTX.
+ * OpenSSL's error queue is thread-local; every failure path clears it so
+ * that stale errors never leak into a later, unrelated call.
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "crypto_int.h"
+#include "inkan/crypto.h"
+
+struct ik_pkey {
+    EVP_PKEY *pk;
+    ik_key_type type;
+    unsigned bits;
+    int has_private;
+    atomic_uint refs;
+    const ik_allocator *al;
+};
+
+ik_status ik__pkey_wrap(const ik_allocator *al, EVP_PKEY *pk, int has_private, ik_pkey **out)
+{
+    *out = NULL;
+    int id = EVP_PKEY_get_base_id(pk);
+    ik_key_type type;
+    if (id == EVP_PKEY_RSA)
+        type = IK_KEY_RSA;
+    else if (id == EVP_PKEY_ED25519)
+        type = IK_KEY_ED25519;
+    else {
+        EVP_PKEY_free(pk);
+        return IK_EINVAL;
+    }
+    ik_pkey *k = ik_alloc(al, sizeof(*k));
+    if (k == NULL) {
+        EVP_PKEY_free(pk);
+        return IK_ENOMEM;
+    }
+    k->pk = pk;
+    k->type = type;
+    int bits = EVP_PKEY_get_bits(pk);
+    k->bits = bits > 0 ? (unsigned)bits : 0;
+    k->has_private = has_private;
+    atomic_init(&k->refs, 1);
+    k->al = al;
+    *out = k;
+    return IK_OK;
+}
+
+static void set_why(const char **why, const char *text)
+{
+    if (why != NULL)
+        *why = text;
+}
+
+ik_status ik_pkey_from_dkim(const ik_allocator *al, ik_key_type type, const unsigned char *der,
+                            size_t len, ik_pkey **out, const char **why)
+{
+    *out = NULL;
+    set_why(why, NULL);
+    if (len > IK_PKEY_MAX_DER) {
+        set_why(why, "public key data too long");
+        return IK_ELIMIT;
+    }
+    EVP_PKEY *pk = NULL;
+    if (type == IK_KEY_ED25519) {
+        /* RFC 8463 4.2: the raw 32-byte public key, not SPKI-wrapped. */
+        if (len != 32) {
+            set_why(why, "ed25519 public key is not 32 bytes");
+            return IK_ESYNTAX;
+        }
+        pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der, len);
+        if (pk == NULL) {
+            ERR_clear_error();
+            set_why(why, "ed25519 public key rejected by OpenSSL");
+            return IK_ESYNTAX;
+        }
+        return ik__pkey_wrap(al, pk, 0, out);
+    }
+    if (type != IK_KEY_RSA) {
+        set_why(why, "unknown key type");
+        return IK_EINVAL;
+    }
+    /* RFC 6376 3.6.1: SubjectPublicKeyInfo. */
+    const unsigned char *p = der;
+    pk = d2i_PUBKEY(NULL, &p, (long)len);
+    if (pk != NULL && (p != der + len || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)) {
+        int wrong_type = EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA;
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        set_why(why, wrong_type ? "public key is not an RSA key"
+                                : "trailing data after the public key");
+        return IK_ESYNTAX;
+    }
+    if (pk == NULL) {
+        /* Erratum 3017: some records carry a bare PKCS#1 RSAPublicKey. */
+        ERR_clear_error();
+        p = der;
+        pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+        if (pk != NULL && p != der + len) {
+            EVP_PKEY_free(pk);
+            pk = NULL;
+        }
+    }
+    if (pk == NULL) {
+        ERR_clear_error();
+        set_why(why, "public key data is not a valid RSA key");
+        return IK_ESYNTAX;
+    }
+    return ik__pkey_wrap(al, pk, 0, out);
+}
+
+ik_status ik_pkey_from_ed25519_seed(const ik_allocator *al, const unsigned char seed[32],
+                                    ik_pkey **out)
+{
+    *out = NULL;
+    EVP_PKEY *pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+    if (pk == NULL) {
+        ERR_clear_error();
+        return IK_ENOMEM;
+    }
+    return ik__pkey_wrap(al, pk, 1, out);
+}
+
+ik_status ik_pkey_generate(const ik_allocator *al, ik_key_type type, unsigned bits,
+                           ik_pkey **out)
+{
+    *out = NULL;
+    EVP_PKEY *pk;
+    if (type == IK_KEY_RSA) {
+        if (bits < 1024 || bits > 16384)
+            return IK_EINVAL;
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+    } else if (type == IK_KEY_ED25519) {
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    } else {
+        return IK_EINVAL;
+    }
+    if (pk == NULL) {
+        ERR_clear_error();
+        return IK_ENOMEM;
+    }
+    return ik__pkey_wrap(al, pk, 1, out);
+}
+
+ik_pkey *ik_pkey_ref(ik_pkey *k)
+{
+    if (k != NULL)
+        atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed);
+    return k;
+}
+
+ik_pkey *ik_pkey_free(ik_pkey *k)
+{
+    if (k == NULL)
+        return NULL;
+    if (atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) == 1) {
+        EVP_PKEY_free(k->pk);
+        ik_free(k->al, k);
+    }
+    return NULL;
+}
+
+static void pkey_arena_cleanup(void *arg)
+{
+    ik_pkey_free(arg);
+}
+
+ik_status ik_pkey_give_arena(ik_arena *a, ik_pkey *k)
+{
+    ik_status st = ik_arena_defer(a, pkey_arena_cleanup, k);
+    if (st != IK_OK)
+        ik_pkey_free(k);
+    return st;
+}
+
+ik_key_type ik_pkey_type(const ik_pkey *k)
+{
+    return k->type;
+}
+
+unsigned ik_pkey_bits(const ik_pkey *k)
+{
+    return k->bits;
+}
+
+int ik_pkey_has_private(const ik_pkey *k)
+{
+    return k->has_private;
+}
+
+ik_status ik_pkey_public_dkim(const ik_pkey *k, ik_buf *out)
+{
+    if (k->type == IK_KEY_ED25519) {
+        unsigned char raw[64];
+        size_t n = sizeof(raw);
+        if (EVP_PKEY_get_raw_public_key(k->pk, raw, &n) != 1) {
+            ERR_clear_error();
+            return IK_ENOMEM;
+        }
+        ik_buf_append(out, raw, n);
+        return ik_buf_error(out);
+    }
+    unsigned char *der = NULL;
+    int n = i2d_PUBKEY(k->pk, &der);
+    if (n <= 0) {
+        ERR_clear_error();
+        return IK_ENOMEM;
+    }
+    ik_buf_append(out, der, (size_t)n);
+    OPENSSL_free(der);
+    return ik_buf_error(out);
+}
+
+ik_status ik_pkey_private_pem(const ik_pkey *k, ik_buf *out)
+{
+    if (!k->has_private)
+        return IK_EINVAL;
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL)
+        return IK_ENOMEM;
+    ik_status st = IK_ENOMEM;
+    if (PEM_write_bio_PrivateKey(bio, k->pk, NULL, NULL, 0, NULL, NULL) == 1) {
+        char *data;
+        long n = BIO_get_mem_data(bio, &data);
+        if (n > 0) {
+            ik_buf_append(out, data, (size_t)n);
+            st = ik_buf_error(out);
+        }
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    return st;
+}
+
+static const EVP_MD *pkey_md(ik_hash_alg alg)
+{
+    return alg == IK_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
+}
+
+ik_status ik_pkey_verify(const ik_pkey *k, ik_hash_alg alg, const unsigned char *digest,
+                         size_t dlen, const unsigned char *sig, size_t siglen, int *valid)
+{
+    *valid = 0;
+    if (dlen != ik_hash_size(alg))
+        return IK_EINVAL;
+    if (k->type == IK_KEY_ED25519) {
+        /* RFC 8463 3: PureEdDSA over the SHA-256 digest; never SHA-1. */
+        if (alg != IK_HASH_SHA256)
+            return IK_EINVAL;
+        if (siglen != 64)
+            return IK_OK; /* malformed: not valid */
+        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        if (m == NULL)
+            return IK_ENOMEM;
+        ik_status st = IK_OK;
+        if (EVP_DigestVerifyInit(m, NULL, NULL, NULL, k->pk) != 1)
+            st = IK_ENOMEM;
+        else if (EVP_DigestVerify(m, sig, siglen, digest, dlen) == 1)
+            *valid = 1;
+        EVP_MD_CTX_free(m);
+        ERR_clear_error();
+        return st;
+    }
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+    if (c == NULL)
+        return IK_ENOMEM;
+    ik_status st = IK_OK;
+    if (EVP_PKEY_verify_init(c) != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(c, pkey_md(alg)) != 1)
+        st = IK_ENOMEM;
+    else if (EVP_PKEY_verify(c, sig, siglen, digest, dlen) == 1)
+        *valid = 1;
+    EVP_PKEY_CTX_free(c);
+    ERR_clear_error();
+    return st;
+}
+
+ik_status ik_pkey_sign(const ik_pkey *k, ik_hash_alg alg, const unsigned char *digest,
+                       size_t dlen, ik_buf *out)
+{
+    if (!k->has_private || dlen != ik_hash_size(alg))
+        return IK_EINVAL;
+    unsigned char sig[IK_PKEY_MAX_SIG];
+    size_t siglen = sizeof(sig);
+    ik_status st = IK_OK;
+    if (k->type == IK_KEY_ED25519) {
+        if (alg != IK_HASH_SHA256)
+            return IK_EINVAL;
+        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        if (m == NULL)
+            return IK_ENOMEM;
+        if (EVP_DigestSignInit(m, NULL, NULL, NULL, k->pk) != 1 ||
+            EVP_DigestSign(m, sig, &siglen, digest, dlen) != 1)
+            st = IK_ENOMEM;
+        EVP_MD_CTX_free(m);
+    } else {
+        if (k->bits / 8 > sizeof(sig))
+            return IK_EINVAL;
+        EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+        if (c == NULL)
+            return IK_ENOMEM;
+        if (EVP_PKEY_sign_init(c) != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
+            EVP_PKEY_CTX_set_signature_md(c, pkey_md(alg)) != 1 ||
+            EVP_PKEY_sign(c, sig, &siglen, digest, dlen) != 1)
+            st = IK_ENOMEM;
+        EVP_PKEY_CTX_free(c);
+    }
+    ERR_clear_error();
+    if (st != IK_OK)
+        return st;
+    ik_buf_append(out, sig, siglen);
+    return ik_buf_error(out);
+}
