@@ -37,7 +37,7 @@ IK_EXTERN void ik_buf_append_c(ik_buf *b, const char *s);
 IK_EXTERN void ik_buf_putc(ik_buf *b, char c);
 IK_EXTERN void ik_buf_printf(ik_buf *b, const char *fmt, ...) IK_PRINTFLIKE(2, 3);
 IK_EXTERN void ik_buf_vprintf(ik_buf *b, const char *fmt, va_list ap);
-/* Removes the last n bytes (fewer if shorter). */
+/* Shortens the content to len bytes (no-op if already shorter). */
 IK_EXTERN void ik_buf_truncate(ik_buf *b, size_t len);
 IK_EXTERN ik_status ik_buf_error(const ik_buf *b);
 IK_EXTERN ik_str ik_buf_str(const ik_buf *b);
