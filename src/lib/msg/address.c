@@ -634,7 +634,7 @@ static ik_status trailing_text(addr_ctx *c, int in_group, int after_angle)
         tk_type t = c->tk[k].t;
         if (t == TK_END || t == TK_COMMA || (in_group && t == TK_SEMI))
             break;
-        if (t == TK_AT || t == TK_LT || t == TK_GT || t == TK_COLON ||
+        if (t == TK_AT || t == TK_LT || t == TK_COLON ||
             (t == TK_DLIT && has_byte(c, c->tk[k].s, c->tk[k].e, '@')))
             return addr_ambiguous(c, c->tk[k].s, "more text that could be an address "
                                                  "follows the address");
@@ -747,7 +747,8 @@ static ik_status parse_mailbox(addr_ctx *c, int in_group, ik_str group)
         m.group = group;
         c->flags |= IK_ADDR_F_GROUP;
     }
-    for (size_t j = start; j < c->pos; j++) {
+    /* Comments before the delimiter that ends this mailbox count too. */
+    for (size_t j = start; j <= c->pos && j < c->ntk; j++) {
         if (c->tk[j].before & CF_COMMENT)
             c->flags |= IK_ADDR_F_COMMENT;
         for (size_t b = c->tk[j].s; b < c->tk[j].e; b++)

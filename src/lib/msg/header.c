@@ -298,6 +298,10 @@ ik_status ik_hdr_parser_feed(ik_hdr_parser *p, const void *data, size_t len, siz
                 break;
             }
             if (c == '\r') {
+                /* Empty line or a line starting with a bare CR: either way
+                 * the pending field is complete. */
+                if (hdr_flush(p, 0) != IK_OK)
+                    break;
                 i++;
                 p->offset++;
                 p->st = HDR_BLANK_CR;
