@@ -151,4 +151,48 @@ IK_EXTERN ik_status ik_spf_macro_expand(ik_arena *a, ik_str spec,
                                         int explain, int domain_spec,
                                         ik_str *out, ik_str *problem);
 
+/* ---- Record introspection (linting, tests) ---------------------------- */
+
+typedef enum ik_spf_mech {
+    IK_SPF_MECH_ALL = 1,
+    IK_SPF_MECH_INCLUDE,
+    IK_SPF_MECH_A,
+    IK_SPF_MECH_MX,
+    IK_SPF_MECH_PTR,
+    IK_SPF_MECH_IP4,
+    IK_SPF_MECH_IP6,
+    IK_SPF_MECH_EXISTS
+} ik_spf_mech;
+
+/* One mechanism of a parsed record (RFC 7208 5).  Views into the record. */
+typedef struct ik_spf_term_info {
+    ik_spf_mech mech;
+    ik_spf_result qualifier; /* PASS, FAIL, SOFTFAIL or NEUTRAL */
+    ik_str text;             /* the term as written, qualifier included */
+    ik_str domain_spec;      /* unexpanded; empty = current domain */
+    unsigned cidr4;          /* 32 when absent (a, mx, ip4) */
+    unsigned cidr6;          /* 128 when absent (a, mx, ip6) */
+    ik_ip network;           /* ip4 / ip6 only */
+} ik_spf_term_info;
+
+/* Scope bits of ik_spf_record_scopes(). */
+#define IK_SPF_SCOPEBIT_MFROM 1u
+#define IK_SPF_SCOPEBIT_PRA 2u
+
+/* 1 for "v=spf1", 2 for "spf2.0/..." (RFC 4406 3.3). */
+IK_EXTERN int ik_spf_record_version(const ik_spf_record *r);
+/* Scope bits: spf2.0 records name theirs; v=spf1 counts as mfrom,pra
+ * (RFC 4406 3.4).  Unknown scope names set no bit. */
+IK_EXTERN unsigned ik_spf_record_scopes(const ik_spf_record *r);
+/* Mechanisms in record order (modifiers are not counted). */
+IK_EXTERN size_t ik_spf_record_nterms(const ik_spf_record *r);
+/* The i-th mechanism, or NULL past the end.  Borrowed from the record. */
+IK_EXTERN const ik_spf_term_info *ik_spf_record_term(const ik_spf_record *r, size_t i);
+/* The redirect= / exp= domain-specs, unexpanded; empty when absent. */
+IK_EXTERN ik_str ik_spf_record_redirect(const ik_spf_record *r);
+IK_EXTERN ik_str ik_spf_record_exp(const ik_spf_record *r);
+/* Mechanisms that cause DNS lookups, plus redirect (RFC 7208 4.6.4), in
+ * this record alone (includes not followed). */
+IK_EXTERN unsigned ik_spf_record_dns_terms(const ik_spf_record *r);
+
 #endif
