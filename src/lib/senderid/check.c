@@ -21,18 +21,6 @@
 #include "inkan/buf.h"
 #include "inkan/senderid.h"
 
-/*
- * Sender ID needs the SPF evaluator (src/lib/spf).  Until that module is in
- * the tree this file compiles to nothing, so the PRA half stays usable.
- */
-#if defined(__has_include)
-#if __has_include("spf/spf_int.h")
-#define IK_SENDERID_HAVE_SPF 1
-#endif
-#endif
-
-#ifdef IK_SENDERID_HAVE_SPF
-
 struct ik_senderid {
     ik_arena *a;
     ik_spf *spf; /* NULL when there is nothing to evaluate */
@@ -149,22 +137,6 @@ ik_status ik_senderid_check(ik_arena *a, const ik_senderid_params *p, ik_resolve
     return IK_OK;
 }
 
-#endif /* IK_SENDERID_HAVE_SPF */
-
-/* RFC 4406 4.2 uses the SPF result keywords (RFC 7208 2.6). */
-static const char *senderid_result_name(ik_spf_result r)
-{
-    switch (r) {
-    case IK_SPF_NONE: return "none";
-    case IK_SPF_NEUTRAL: return "neutral";
-    case IK_SPF_PASS: return "pass";
-    case IK_SPF_FAIL: return "fail";
-    case IK_SPF_SOFTFAIL: return "softfail";
-    case IK_SPF_TEMPERROR: return "temperror";
-    case IK_SPF_PERMERROR: return "permerror";
-    }
-    return "permerror";
-}
 
 /*
  * Appends a property value (RFC 8601 2.2 pvalue).  An addr-spec made of
@@ -230,7 +202,8 @@ ik_str ik_senderid_authres(ik_arena *a, const ik_senderid_outcome *o)
     ik_buf b;
     ik_buf_init(&b, a, 4096);
     ik_buf_append_c(&b, "sender-id=");
-    ik_buf_append_c(&b, senderid_result_name(o->result));
+    /* RFC 4406 4.2: the SPF result keywords. */
+    ik_buf_append_c(&b, ik_spf_result_name(o->result));
     if (o->scope == IK_SPF_SCOPE_PRA) {
         if (o->pra.reason == IK_PRA_FOUND) {
             /* ptype "header", property = the selected field (RFC 8601 2.7.2). */
