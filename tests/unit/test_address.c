@@ -304,6 +304,9 @@ static void address_nul_bytes_are_refused(void)
     r = parse_len(s4, sizeof s4 - 1, IK_ADDR_MAILBOX, 0);
     ASSERT_OK(r.st);
     ASSERT_EQ(r.l.mbox[0].local.len, 6);
+    /* The addr-spec keeps the NUL too: built by length, not by printf. */
+    ASSERT_EQ(r.l.mbox[0].addr_spec.len, 6 + 1 + 11);
+    ASSERT_TRUE(memcmp(r.l.mbox[0].addr_spec.p + 7, "example.com", 11) == 0);
     ik_arena_free(r.a);
 }
 

@@ -328,6 +328,11 @@ static void header_field_length_limit(void)
     ASSERT_STATUS(r.st, IK_ELIMIT);
     ik_arena_free(r.a);
 
+    /* Nor does a CR at the very end of input, where no LF can follow. */
+    r = parse_opts(LIT("A: 1234567890123\r"), &o);
+    ASSERT_STATUS(r.st, IK_ELIMIT);
+    ik_arena_free(r.a);
+
     /* The error is sticky and carries a reason. */
     ik_arena *a = ik_arena_new(NULL);
     ik_hdr_parser *p;

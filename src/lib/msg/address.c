@@ -607,11 +607,16 @@ static ik_status parse_addr_spec(addr_ctx *c, ik_mailbox *m)
         return addr_ambiguous(c, cur(c)->s, "more than one '@' in an address");
     if (cur(c)->t == TK_DOT)
         return addr_fail(c, IK_ESYNTAX, cur(c)->s, "domain ends with '.'");
-    char *spec = ik_arena_printf(c->a, "%.*s@%.*s", (int)m->local.len, m->local.p,
-                                 (int)m->domain.len, m->domain.p);
+    /* memcpy, not printf: an obs-qp may have put a NUL in either part. */
+    size_t slen = m->local.len + 1 + m->domain.len;
+    char *spec = ik_arena_alloc(c->a, slen + 1);
     if (spec == NULL)
         return addr_fail(c, IK_ENOMEM, 0, "out of memory");
-    m->addr_spec = ik_str_make(spec, m->local.len + 1 + m->domain.len);
+    memcpy(spec, m->local.p, m->local.len);
+    spec[m->local.len] = '@';
+    memcpy(spec + m->local.len + 1, m->domain.p, m->domain.len);
+    spec[slen] = '\0';
+    m->addr_spec = ik_str_make(spec, slen);
     return IK_OK;
 }
 

@@ -192,6 +192,9 @@ static ik_status hdr_flush(ik_hdr_parser *p, int truncated)
         return IK_OK;
     p->have_cur = 0;
     size_t rawlen = p->cur_len - p->eol;
+    /* A trailing CR was not counted in case it began a CRLF; it did not. */
+    if (rawlen > p->max_len)
+        return hdr_fail(p, IK_ELIMIT, "header field longer than the limit");
     unsigned flags = p->cur_flags | hdr_scan_flags(p->cur, rawlen);
     if (p->eol == 1)
         flags |= IK_HDR_F_BARE_LF;
