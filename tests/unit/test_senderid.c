@@ -1,13 +1,15 @@
 /*
  * test_senderid.c - PRA selection (RFC 4407 section 2), the
- * Authentication-Results method, and (when the SPF evaluator is in the
- * tree) the Sender ID check against a static resolver.
+ * Authentication-Results method, and the Sender ID check (RFC 4406 4),
+ * driven by hand through IK_EAGAIN and through a blocking resolver.
  */
 #include <string.h>
 
 #include "ik_test.h"
 #include "inkan/arena.h"
 #include "inkan/header.h"
+#include "inkan/dns.h"
+#include "inkan/ip.h"
 #include "inkan/senderid.h"
 
 typedef struct pra_res {
@@ -247,6 +249,166 @@ static void authres_names_the_selected_field(void)
     ik_arena_free(r.a);
 }
 
+/* ---- the check, driven by hand (sans-I/O) and by a resolver ---------- */
+
+/* Answers a TXT query with one record, anything else with NODATA. */
+static void answer(ik_arena *a, ik_dns_query *q, const char *txt, ik_dns_status st)
+{
+    q->answer = ik_dns_answer_new(a, st);
+    ASSERT_TRUE(q->answer != NULL);
+    if (st == IK_DNS_OK && q->type == IK_DNS_T_TXT && txt != NULL) {
+        uint8_t rd[256];
+        size_t n = strlen(txt);
+        rd[0] = (uint8_t)n;
+        memcpy(rd + 1, txt, n);
+        ASSERT_OK(ik_dns_answer_add_rdata(a, q->answer, IK_DNS_T_TXT, 60, rd, n + 1));
+    } else if (st == IK_DNS_OK) {
+        q->answer->status = IK_DNS_NODATA;
+    }
+}
+
+static ik_senderid_params pra_params(const ik_hdr_field *f, size_t n, const char *ip)
+{
+    ik_senderid_params p;
+    memset(&p, 0, sizeof p);
+    p.scope = IK_SPF_SCOPE_PRA;
+    ASSERT_OK(ik_ip_parse(ik_str_c(ip), &p.ip));
+    p.helo = IK_STR_LIT("mx.example.net");
+    p.fields = f;
+    p.nfields = n;
+    return p;
+}
+
+static void senderid_asks_for_the_pra_domain_then_passes(void)
+{
+    pra_res r = pra_of("Sender: list@lists.example.org\r\nFrom: a@example.com\r\n\r\n");
+    ik_senderid_params p = pra_params(r.f, r.n, "192.0.2.1");
+    ik_senderid *s;
+    ASSERT_OK(ik_senderid_new(r.a, &p, &s));
+    ASSERT_TRUE(ik_senderid_outcome_get(s) == NULL);
+    ik_dns_query *q;
+    ASSERT_STATUS(ik_senderid_run(s, &q), IK_EAGAIN);
+    ASSERT_TRUE(q != NULL);
+    ASSERT_STR(q->name, "lists.example.org");
+    ASSERT_EQ(q->type, IK_DNS_T_TXT);
+    for (ik_dns_query *i = q; i != NULL; i = i->next)
+        answer(r.a, i, "spf2.0/pra ip4:192.0.2.1 -all", IK_DNS_OK);
+    ASSERT_OK(ik_senderid_run(s, &q));
+    const ik_senderid_outcome *o = ik_senderid_outcome_get(s);
+    ASSERT_TRUE(o != NULL);
+    ASSERT_EQ(o->result, IK_SPF_PASS);
+    ASSERT_TRUE(o->evaluated);
+    ASSERT_STR(o->identity, "list@lists.example.org");
+    ASSERT_STR(o->pra.field_name, "sender");
+    ASSERT_STR(ik_senderid_authres(r.a, o), "sender-id=pass header.sender=list@lists.example.org");
+    /* Running again after the end changes nothing. */
+    ASSERT_OK(ik_senderid_run(s, &q));
+    ASSERT_TRUE(q == NULL);
+    ik_arena_free(r.a);
+}
+
+static void senderid_without_pra_is_permerror_without_dns(void)
+{
+    pra_res r = pra_of("From: a@example.com\r\nFrom: b@example.com\r\n\r\n");
+    ik_senderid_params p = pra_params(r.f, r.n, "192.0.2.1");
+    ik_senderid *s;
+    ASSERT_OK(ik_senderid_new(r.a, &p, &s));
+    ik_dns_query *q = (ik_dns_query *)1;
+    ASSERT_OK(ik_senderid_run(s, &q));
+    ASSERT_TRUE(q == NULL);
+    const ik_senderid_outcome *o = ik_senderid_outcome_get(s);
+    ASSERT_EQ(o->result, IK_SPF_PERMERROR);
+    ASSERT_FALSE(o->evaluated);
+    ASSERT_EQ(o->pra.reason, IK_PRA_MULTIPLE_FROM);
+    ASSERT_TRUE(o->problem.len > 0);
+    ASSERT_EQ(o->identity.len, 0);
+    ik_arena_free(r.a);
+}
+
+static void senderid_servfail_is_temperror(void)
+{
+    pra_res r = pra_of("From: a@example.com\r\n\r\n");
+    ik_senderid_params p = pra_params(r.f, r.n, "192.0.2.1");
+    ik_senderid *s;
+    ASSERT_OK(ik_senderid_new(r.a, &p, &s));
+    ik_dns_query *q;
+    ASSERT_STATUS(ik_senderid_run(s, &q), IK_EAGAIN);
+    for (ik_dns_query *i = q; i != NULL; i = i->next)
+        answer(r.a, i, NULL, IK_DNS_TEMPFAIL);
+    ASSERT_OK(ik_senderid_run(s, &q));
+    ASSERT_EQ(ik_senderid_outcome_get(s)->result, IK_SPF_TEMPERROR);
+    ik_arena_free(r.a);
+}
+
+static void senderid_mfrom_scope_checks_mail_from(void)
+{
+    pra_res r = pra_of("From: a@example.com\r\nFrom: b@example.com\r\n\r\n");
+    ik_senderid_params p = pra_params(r.f, r.n, "192.0.2.9");
+    p.scope = IK_SPF_SCOPE_MFROM;
+    p.mailfrom = IK_STR_LIT("bounce@mfrom.example");
+    ik_senderid *s;
+    ASSERT_OK(ik_senderid_new(r.a, &p, &s));
+    ik_dns_query *q;
+    ASSERT_STATUS(ik_senderid_run(s, &q), IK_EAGAIN);
+    ASSERT_STR(q->name, "mfrom.example");
+    for (ik_dns_query *i = q; i != NULL; i = i->next)
+        answer(r.a, i, "spf2.0/mfrom ip4:192.0.2.1 -all", IK_DNS_OK);
+    ASSERT_OK(ik_senderid_run(s, &q));
+    const ik_senderid_outcome *o = ik_senderid_outcome_get(s);
+    ASSERT_EQ(o->result, IK_SPF_FAIL);
+    ASSERT_STR(ik_senderid_authres(r.a, o), "sender-id=fail smtp.mailfrom=bounce@mfrom.example");
+    ik_arena_free(r.a);
+}
+
+typedef struct one_record {
+    const char *txt;
+    unsigned calls;
+} one_record;
+
+static ik_status one_record_resolve(void *self, ik_arena *a, ik_dns_query *q)
+{
+    one_record *o = self;
+    o->calls++;
+    answer(a, q, o->txt, IK_DNS_OK);
+    return IK_OK;
+}
+
+static const ik_resolver_ops one_record_ops = { "test", one_record_resolve, NULL, NULL,
+                                                NULL, NULL, NULL };
+
+static void senderid_blocking_check_with_a_resolver(void)
+{
+    pra_res r = pra_of("Resent-From: fwd@fwd.example\r\nFrom: a@example.com\r\n\r\n");
+    ik_senderid_params p = pra_params(r.f, r.n, "2001:db8::5");
+    one_record rec = { "v=spf1 ip6:2001:db8::/32 -all", 0 };
+    ik_resolver res = { &one_record_ops, &rec };
+    ik_senderid_outcome o;
+    ASSERT_OK(ik_senderid_check(r.a, &p, &res, &o));
+    ASSERT_EQ(o.result, IK_SPF_PASS); /* v=spf1 read as spf2.0/mfrom,pra */
+    ASSERT_STR(o.pra.field_name, "resent-from");
+    ASSERT_TRUE(rec.calls >= 1);
+    ik_arena_free(r.a);
+}
+
+static void senderid_rejects_bad_arguments(void)
+{
+    ik_arena *a = ik_arena_new(NULL);
+    ik_senderid_params p;
+    memset(&p, 0, sizeof p);
+    ik_senderid *s;
+    p.scope = IK_SPF_SCOPE_HELO;
+    ASSERT_STATUS(ik_senderid_new(a, &p, &s), IK_EINVAL);
+    p.scope = IK_SPF_SCOPE_PRA;
+    p.nfields = 2;
+    ASSERT_STATUS(ik_senderid_new(a, &p, &s), IK_EINVAL);
+    ASSERT_STATUS(ik_senderid_new(NULL, &p, &s), IK_EINVAL);
+    ASSERT_STATUS(ik_senderid_run(NULL, NULL), IK_EINVAL);
+    ik_senderid_outcome o;
+    ASSERT_STATUS(ik_senderid_check(a, &p, NULL, &o), IK_EINVAL);
+    ASSERT_TRUE(ik_senderid_authres(a, NULL).p == NULL);
+    ik_arena_free(a);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(pra_from_alone_is_step4),
     IK_TEST_CASE(pra_sender_wins_over_from_step3),
@@ -263,6 +425,12 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(pra_survives_odd_header_sections),
     IK_TEST_CASE(pra_survives_arena_exhaustion),
     IK_TEST_CASE(authres_names_the_selected_field),
+    IK_TEST_CASE(senderid_asks_for_the_pra_domain_then_passes),
+    IK_TEST_CASE(senderid_without_pra_is_permerror_without_dns),
+    IK_TEST_CASE(senderid_servfail_is_temperror),
+    IK_TEST_CASE(senderid_mfrom_scope_checks_mail_from),
+    IK_TEST_CASE(senderid_blocking_check_with_a_resolver),
+    IK_TEST_CASE(senderid_rejects_bad_arguments),
 };
 
 int main(int argc, char **argv)
