@@ -42,9 +42,20 @@ if [ -f "$DIR/demo-senderid.eml" ] && "$INKAN" senderid --help >/dev/null 2>&1; 
     echo "Sender ID (RFC 4406) for examples/demo-senderid.eml:"
     echo
     for ip in 198.51.100.20 198.51.100.21; do
-        r=$("$INKAN" senderid --zone "$ZONE" --ip "$ip" "$DIR/demo-senderid.eml" | head -1)
-        printf '  %-9s PRA check from %s\n' "$r" "$ip"
+        out=$("$INKAN" senderid --zone "$ZONE" --ip "$ip" "$DIR/demo-senderid.eml")
+        r=$(printf '%s\n' "$out" | head -1)
+        pra=$(printf '%s\n' "$out" | sed -n 's/^pra: //p')
+        printf '  %-9s client %-15s PRA %s, spf2.0/pra record\n' "$r" "$ip" "$pra"
     done
+    for ip in 198.51.100.20 198.51.100.21; do
+        r=$("$INKAN" spf --zone "$ZONE" --ip "$ip" \
+            --mail-from bounces@senderid.example | head -1)
+        printf '  %-9s client %-15s SPF for MAIL FROM bounces@senderid.example (v=spf1)\n' "$r" "$ip"
+    done
+    r=$("$INKAN" senderid --zone "$ZONE" --ip 198.51.100.21 --scope mfrom \
+        --mail-from bounces@senderid.example "$DIR/demo-senderid.eml" | head -1)
+    printf '  %-9s Sender ID mfrom scope: an spf2.0 record exists, so v=spf1 is not\n' "$r"
+    printf '            used for Sender ID (RFC 4406 3.4)\n'
 fi
 echo
 echo "One verdict in full (inkan spf --json):"
