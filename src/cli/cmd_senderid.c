@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "cli_spfout.h"
 #include "inkan/header.h"
 #include "inkan/senderid.h"
 
@@ -81,12 +82,7 @@ static void print_result(ik_arena *a, const ik_senderid_params *p,
                    (int)o->pra.field_name.len, o->pra.field_name.p,
                    o->pra.field_name.len ? ")" : "");
         printf("identity: %.*s\n", (int)o->identity.len, o->identity.p);
-        if (s->mechanism.len)
-            printf("mechanism: %.*s\n", (int)s->mechanism.len, s->mechanism.p);
-        if (s->explanation.len)
-            printf("explanation: %.*s\n", (int)s->explanation.len, s->explanation.p);
-        if (problem.len)
-            printf("problem: %.*s\n", (int)problem.len, problem.p);
+        cli_spf_details_plain(s, problem);
         printf("Authentication-Results: %.*s\n", (int)authres.len, authres.p);
         return;
     }
@@ -100,13 +96,7 @@ static void print_result(ik_arena *a, const ik_senderid_params *p,
     cli_json_kv(&b, &first, "pra_field", o->pra.field_name);
     cli_json_kv_c(&b, &first, "pra_reason", ik_pra_reason_name(o->pra.reason));
     cli_json_kv(&b, &first, "identity", o->identity);
-    cli_json_kv(&b, &first, "domain", s->domain);
-    cli_json_kv(&b, &first, "mechanism", s->mechanism);
-    cli_json_kv(&b, &first, "explanation", s->explanation);
-    cli_json_kv(&b, &first, "problem", problem);
-    cli_json_kv(&b, &first, "record", s->record);
-    cli_json_kv_u(&b, &first, "dns_lookups", s->dns_lookups);
-    cli_json_kv_u(&b, &first, "void_lookups", s->void_lookups);
+    cli_spf_details_json(&b, &first, s, problem);
     cli_json_kv(&b, &first, "authentication_results", authres);
     ik_buf_append_c(&b, "}\n");
     ik_str out = ik_buf_str(&b);

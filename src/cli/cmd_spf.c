@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "cli_spfout.h"
 #include "inkan/spf.h"
 
 static const char spf_usage[] =
@@ -45,13 +46,7 @@ static void print_plain(const ik_spf_params *p, const ik_spf_outcome *o,
     printf("%s\n", ik_spf_result_name(o->result));
     printf("identity: %.*s\n", (int)o->identity.len, o->identity.p);
     printf("domain: %.*s\n", (int)o->domain.len, o->domain.p);
-    if (o->mechanism.len)
-        printf("mechanism: %.*s\n", (int)o->mechanism.len, o->mechanism.p);
-    if (o->explanation.len)
-        printf("explanation: %.*s\n", (int)o->explanation.len, o->explanation.p);
-    if (o->problem.len)
-        printf("problem: %.*s\n", (int)o->problem.len, o->problem.p);
-    printf("dns-lookups: %u\nvoid-lookups: %u\n", o->dns_lookups, o->void_lookups);
+    cli_spf_details_plain(o, o->problem);
     printf("%.*s\n", (int)received.len, received.p);
     printf("Authentication-Results: %.*s\n", (int)authres.len, authres.p);
 }
@@ -69,13 +64,7 @@ static void print_json(ik_arena *a, const ik_spf_params *p, const ik_spf_outcome
     cli_json_kv_c(&b, &first, "scope", p->scope == IK_SPF_SCOPE_HELO ? "helo" : "mfrom");
     cli_json_kv_c(&b, &first, "ip", ipbuf);
     cli_json_kv(&b, &first, "identity", o->identity);
-    cli_json_kv(&b, &first, "domain", o->domain);
-    cli_json_kv(&b, &first, "mechanism", o->mechanism);
-    cli_json_kv(&b, &first, "explanation", o->explanation);
-    cli_json_kv(&b, &first, "problem", o->problem);
-    cli_json_kv(&b, &first, "record", o->record);
-    cli_json_kv_u(&b, &first, "dns_lookups", o->dns_lookups);
-    cli_json_kv_u(&b, &first, "void_lookups", o->void_lookups);
+    cli_spf_details_json(&b, &first, o, o->problem);
     cli_json_kv(&b, &first, "received_spf", received);
     cli_json_kv(&b, &first, "authentication_results", authres);
     ik_buf_append_c(&b, "}\n");
