@@ -74,9 +74,25 @@ static ik_status tz_resolve(void *self, ik_arena *a, ik_dns_query *q)
         memset(rr, 0, sizeof(*rr));
         rr->type = r->type;
         switch (r->type) {
-        case IK_DNS_T_TXT:
-            rr->u.txt.joined = ik_str_make(r->v, r->vlen ? r->vlen : strlen(r->v));
+        case IK_DNS_T_TXT: {
+            ik_str v = ik_str_make(r->v, r->vlen ? r->vlen : strlen(r->v));
+            if (v.len == 0 || v.p[0] != '|') {
+                rr->u.txt.joined = v;
+                break;
+            }
+            /* "|a|b": character-strings only, no joined text */
+            ik_str *strs = ik_arena_calloc(a, v.len, sizeof(ik_str));
+            size_t k = 0, i0 = 1;
+            for (size_t j = 1; j <= v.len; j++) {
+                if (j == v.len || v.p[j] == '|') {
+                    strs[k++] = ik_str_make(v.p + i0, j - i0);
+                    i0 = j + 1;
+                }
+            }
+            rr->u.txt.strings = strs;
+            rr->u.txt.nstrings = k;
             break;
+        }
         case IK_DNS_T_A:
         case IK_DNS_T_AAAA:
             if (ik_ip_parse(ik_str_c(r->v), &rr->u.addr))
@@ -533,6 +549,25 @@ static void eval_basic_results_and_outcome(void)
     ASSERT_STR(o.record, "v=spf1 ip4:192.0.2.0/24 ~ip4:198.51.100.1 ?ip4:198.51.100.2 -all");
     ASSERT_EQ(o.dns_lookups, 0);
     ASSERT_EQ(z.queries, 1);
+    ik_arena_free(a);
+}
+
+static void eval_joins_txt_strings_without_separator(void)
+{
+    static const zrec zr[] = {
+        ZTXT("s.example.com", "|v=spf1 ip4:|192.0.2.1 |-all"),
+        ZTXT("n.example.com", "|v=spf1|mx"), /* "v=spf1mx": not a record */
+        ZTXT("e.example.com", "v=spf1 -all exp=x.example.com"),
+        ZTXT("x.example.com", "|Not |allowed|."),
+    };
+    ASSERT_RESULT(check(zr, N(zr), "192.0.2.1", "u@s.example.com"), IK_SPF_PASS);
+    ASSERT_RESULT(check(zr, N(zr), "192.0.2.2", "u@s.example.com"), IK_SPF_FAIL);
+    ASSERT_RESULT(check(zr, N(zr), "192.0.2.1", "u@n.example.com"), IK_SPF_NONE);
+    tzone z = { zr, N(zr), 0, 0 };
+    ik_spf_outcome o;
+    ik_arena *a;
+    check_full(&z, "192.0.2.1", "u@e.example.com", "h", NULL, &o, &a);
+    ASSERT_STR(o.explanation, "Not allowed.");
     ik_arena_free(a);
 }
 
@@ -1323,6 +1358,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(macro_truncates_long_domains_from_the_left),
     IK_TEST_CASE(macro_output_is_bounded),
     IK_TEST_CASE(eval_basic_results_and_outcome),
+    IK_TEST_CASE(eval_joins_txt_strings_without_separator),
     IK_TEST_CASE(eval_syntax_error_anywhere_is_permerror),
     IK_TEST_CASE(eval_record_selection),
     IK_TEST_CASE(eval_invalid_domain_is_none_without_dns),

@@ -88,6 +88,27 @@ struct ik_spf {
 
 /* ---- small helpers --------------------------------------------------- */
 
+/*
+ * The text of a TXT RR: its character-strings joined with no separator
+ * (RFC 7208 3.3).  Resolvers normally fill `joined`; if one only gave the
+ * strings, join them here.
+ */
+static ik_str txt_text(ik_spf *s, const ik_dns_rr *rr)
+{
+    const ik_dns_txt *t = &rr->u.txt;
+    if (t->joined.p != NULL || t->nstrings == 0)
+        return t->joined.p ? t->joined : ik_str_make("", 0);
+    ik_buf b;
+    ik_buf_init(&b, s->a, 0);
+    for (size_t i = 0; i < t->nstrings; i++)
+        ik_buf_append_str(&b, t->strings[i]);
+    if (ik_buf_error(&b)) {
+        s->fatal = IK_ENOMEM;
+        return ik_str_make("", 0);
+    }
+    return ik_buf_str(&b);
+}
+
 static void set_problem(ik_spf *s, const char *fmt, ...) IK_PRINTFLIKE(2, 3);
 static void set_problem(ik_spf *s, const char *fmt, ...)
 {
@@ -608,9 +629,7 @@ static int select_record(ik_spf *s, spf_frame *f, const ik_dns_answer *ans, ik_s
     for (size_t i = 0; i < ans->nrr; i++) {
         if (ans->rr[i].type != IK_DNS_T_TXT)
             continue;
-        ik_str t = ans->rr[i].u.txt.joined;
-        if (t.p == NULL)
-            t = ik_str_make("", 0);
+        ik_str t = txt_text(s, &ans->rr[i]);
         if (senderid && is_v2(t)) {
             size_t pos;
             unsigned scopes;
@@ -789,7 +808,7 @@ static int step_exp(ik_spf *s)
         for (size_t i = 0; i < ans->nrr; i++) {
             if (ans->rr[i].type == IK_DNS_T_TXT) {
                 n++;
-                s->exp_text = ans->rr[i].u.txt.joined;
+                s->exp_text = txt_text(s, &ans->rr[i]);
             }
         }
         if (n != 1)
