@@ -29,6 +29,7 @@
  * Threads: an ik_spf is used by one thread at a time.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -65,7 +66,6 @@ struct ik_spf {
     char reverse[IK_IP_TEXT_MAX];
     ik_str reverse_name;
 
-    spf_frame frames[IK_SPF_MAX_DEPTH];
     size_t depth;
     int state;
     ik_status fatal;             /* ENOMEM: sticky */
@@ -81,9 +81,33 @@ struct ik_spf {
 
     int exp_state;
     ik_str exp_name, exp_text;
+
+    /* last: only frames in use are initialised (see ik_spf_new) */
+    spf_frame frames[IK_SPF_MAX_DEPTH];
 };
 
 /* ---- small helpers --------------------------------------------------- */
+
+/*
+ * The text of a TXT RR: its character-strings joined with no separator
+ * (RFC 7208 3.3).  Resolvers normally fill `joined`; if one only gave the
+ * strings, join them here.
+ */
+static ik_str txt_text(ik_spf *s, const ik_dns_rr *rr)
+{
+    const ik_dns_txt *t = &rr->u.txt;
+    if (t->joined.p != NULL || t->nstrings == 0)
+        return t->joined.p ? t->joined : ik_str_make("", 0);
+    ik_buf b;
+    ik_buf_init(&b, s->a, 0);
+    for (size_t i = 0; i < t->nstrings; i++)
+        ik_buf_append_str(&b, t->strings[i]);
+    if (ik_buf_error(&b)) {
+        s->fatal = IK_ENOMEM;
+        return ik_str_make("", 0);
+    }
+    return ik_buf_str(&b);
+}
 
 static void set_problem(ik_spf *s, const char *fmt, ...) IK_PRINTFLIKE(2, 3);
 static void set_problem(ik_spf *s, const char *fmt, ...)
@@ -230,6 +254,14 @@ static int answer_has_addr(const ik_dns_answer *ans, uint16_t type, const ik_ip 
     return 0;
 }
 
+/* The reverse-lookup name, made on first use: most records never need it. */
+static ik_str reverse_name(ik_spf *s)
+{
+    if (s->reverse_name.p == NULL)
+        s->reverse_name = ik_str_make(s->reverse, ik_ip_reverse_name(&s->ip, s->reverse));
+    return s->reverse_name;
+}
+
 /* ---- %{p}: validated domain name (RFC 7208 7.3, 5.5) ------------------ */
 
 static int ptr_validate(ik_spf *s)
@@ -237,7 +269,7 @@ static int ptr_validate(ik_spf *s)
     if (s->pv_state)
         return T_CONT;
     ik_dns_answer *ans, *aa;
-    if (!need(s, s->reverse_name, IK_DNS_T_PTR, &ans))
+    if (!need(s, reverse_name(s), IK_DNS_T_PTR, &ans))
         return T_WAIT;
     if (ans->status != IK_DNS_OK) {
         s->pv_state = 1; /* errors: "unknown" */
@@ -417,7 +449,7 @@ static int eval_ptr(ik_spf *s, spf_frame *f, const ik_spf_term_info *t)
     ik_dns_answer *ans, *aa;
     if (!f->target_ok)
         return T_NOMATCH;
-    if (!need(s, s->reverse_name, IK_DNS_T_PTR, &ans))
+    if (!need(s, reverse_name(s), IK_DNS_T_PTR, &ans))
         return T_WAIT;
     if (f->tstate == 2) {
         /* RFC 7208 5.5: a DNS error on the PTR lookup is just no match */
@@ -597,9 +629,7 @@ static int select_record(ik_spf *s, spf_frame *f, const ik_dns_answer *ans, ik_s
     for (size_t i = 0; i < ans->nrr; i++) {
         if (ans->rr[i].type != IK_DNS_T_TXT)
             continue;
-        ik_str t = ans->rr[i].u.txt.joined;
-        if (t.p == NULL)
-            t = ik_str_make("", 0);
+        ik_str t = txt_text(s, &ans->rr[i]);
         if (senderid && is_v2(t)) {
             size_t pos;
             unsigned scopes;
@@ -778,7 +808,7 @@ static int step_exp(ik_spf *s)
         for (size_t i = 0; i < ans->nrr; i++) {
             if (ans->rr[i].type == IK_DNS_T_TXT) {
                 n++;
-                s->exp_text = ans->rr[i].u.txt.joined;
+                s->exp_text = txt_text(s, &ans->rr[i]);
             }
         }
         if (n != 1)
@@ -829,9 +859,10 @@ ik_status ik_spf_new(ik_arena *a, const ik_spf_params *p, ik_spf **out)
     ik_ip ip = ik_ip_unmap(&p->ip);
     if (ip.family != IK_IP_V4 && ip.family != IK_IP_V6)
         return IK_EINVAL;
-    ik_spf *s = ik_arena_calloc(a, 1, sizeof(*s));
+    ik_spf *s = ik_arena_alloc(a, sizeof(*s));
     if (s == NULL)
         return IK_ENOMEM;
+    memset(s, 0, offsetof(ik_spf, frames) + sizeof(s->frames[0]));
     int oom = 0;
     s->a = a;
     s->p = *p;
@@ -894,7 +925,6 @@ ik_status ik_spf_new(ik_arena *a, const ik_spf_params *p, ik_spf **out)
     s->env.helo = helo;
     s->env.receiver = s->p.receiver;
     s->env.now = s->p.now;
-    s->reverse_name = ik_str_make(s->reverse, ik_ip_reverse_name(&ip, s->reverse));
 
     s->out.result = IK_SPF_NONE;
     s->out.identity = sender;

@@ -158,6 +158,29 @@ static ik_status parse_modifier(parse_ctx *c, ik_spf_record *r, ik_str name, ik_
     return IK_OK;
 }
 
+/* Mechanism name to kind, 0 when unknown; ASCII case-insensitive. */
+static int mech_kind(ik_str n)
+{
+    char b[8];
+    if (n.len == 0 || n.len > 7)
+        return 0;
+    for (size_t i = 0; i < n.len; i++)
+        b[i] = (char)(n.p[i] | 0x20); /* letters and digits only reach here */
+    switch (n.len) {
+    case 1: return b[0] == 'a' ? IK_SPF_MECH_A : 0;
+    case 2: return memcmp(b, "mx", 2) == 0 ? IK_SPF_MECH_MX : 0;
+    case 3:
+        if (memcmp(b, "all", 3) == 0) return IK_SPF_MECH_ALL;
+        if (memcmp(b, "ptr", 3) == 0) return IK_SPF_MECH_PTR;
+        if (memcmp(b, "ip4", 3) == 0) return IK_SPF_MECH_IP4;
+        if (memcmp(b, "ip6", 3) == 0) return IK_SPF_MECH_IP6;
+        return 0;
+    case 6: return memcmp(b, "exists", 6) == 0 ? IK_SPF_MECH_EXISTS : 0;
+    case 7: return memcmp(b, "include", 7) == 0 ? IK_SPF_MECH_INCLUDE : 0;
+    default: return 0;
+    }
+}
+
 static ik_status parse_mechanism(parse_ctx *c, ik_spf_record *r, ik_str t, ik__spf_term *m)
 {
     size_t i = 0;
@@ -180,16 +203,17 @@ static ik_status parse_mechanism(parse_ctx *c, ik_spf_record *r, ik_str t, ik__s
     ik_str name = ik_str_make(t.p + n0, i - n0);
     ik_str rest = ik_str_make(t.p + i, t.len - i);
     /* mechanism names are case-insensitive (RFC 7208 4.6.1, RFC 5234) */
-    if (ik_str_caseeq_c(name, "all")) {
+    int kind = mech_kind(name);
+    if (kind == IK_SPF_MECH_ALL) {
         m->info.mech = IK_SPF_MECH_ALL;
         if (rest.len)
             return fail(c, "invalid mechanism", "\"all\" takes no argument");
         r->has_all = 1;
         return IK_OK;
     }
-    if (ik_str_caseeq_c(name, "ip4") || ik_str_caseeq_c(name, "ip6")) {
-        int v6 = name.p[2] == '6';
-        m->info.mech = v6 ? IK_SPF_MECH_IP6 : IK_SPF_MECH_IP4;
+    if (kind == IK_SPF_MECH_IP4 || kind == IK_SPF_MECH_IP6) {
+        int v6 = kind == IK_SPF_MECH_IP6;
+        m->info.mech = (ik_spf_mech)kind;
         if (rest.len < 2 || rest.p[0] != ':')
             return fail(c, "invalid mechanism", "missing address");
         ik_str net = ik_str_make(rest.p + 1, rest.len - 1);
@@ -210,17 +234,6 @@ static ik_status parse_mechanism(parse_ctx *c, ik_spf_record *r, ik_str t, ik__s
         }
         return IK_OK;
     }
-    int kind = 0;
-    if (ik_str_caseeq_c(name, "include"))
-        kind = IK_SPF_MECH_INCLUDE;
-    else if (ik_str_caseeq_c(name, "a"))
-        kind = IK_SPF_MECH_A;
-    else if (ik_str_caseeq_c(name, "mx"))
-        kind = IK_SPF_MECH_MX;
-    else if (ik_str_caseeq_c(name, "ptr"))
-        kind = IK_SPF_MECH_PTR;
-    else if (ik_str_caseeq_c(name, "exists"))
-        kind = IK_SPF_MECH_EXISTS;
     if (kind == 0 || (rest.len && rest.p[0] != ':' && rest.p[0] != '/'))
         return fail(c, "unknown mechanism", NULL);
     m->info.mech = (ik_spf_mech)kind;
