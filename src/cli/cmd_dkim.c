@@ -472,11 +472,25 @@ static int load_key(const char *prog, const char *path, ik_pkey **out)
 
 typedef struct srun {
     ik_dkim_signer *s;
+    int has_from;
 } srun;
+
+/* "From" then optional WSP and ":" (RFC 5322 3.6.2, 4.5.1 obs-from). */
+static int is_from(const char *p, size_t len)
+{
+    if (len < 5 || !ik_str_caseeq_c(ik_str_make(p, 4), "from"))
+        return 0;
+    size_t i = 4;
+    while (i < len && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i < len && p[i] == ':';
+}
 
 static ik_status s_header(void *ud, const char *p, size_t len)
 {
     srun *x = ud;
+    if (is_from(p, len))
+        x->has_from = 1;
     ik_status st = ik_dkim_sign_header(x->s, p, len);
     /* A line that is not a field cannot be signed; it is copied as is. */
     return st == IK_ESYNTAX ? IK_OK : st;
@@ -749,7 +763,7 @@ static int dkim_sign(int argc, char **argv)
             goto out;
         }
     }
-    srun x = { s };
+    srun x = { s, 0 };
     if (cli_msg_init(&m, &sign_sink, &x) != IK_OK) {
         cli_error(prog, "out of memory");
         rc = 1;
@@ -775,6 +789,12 @@ static int dkim_sign(int argc, char **argv)
     }
     if (st == IK_OK)
         st = cli_msg_end(&m);
+    if (st == IK_OK && !x.has_from) {
+        /* RFC 6376 5.4: From MUST be signed, so it must be there. */
+        cli_error(prog, "%s: no From header field: not a message to sign", in.name);
+        rc = 2;
+        goto out;
+    }
     if (st == IK_OK)
         st = ik_dkim_sign_eom(s);
     if (st != IK_OK) {

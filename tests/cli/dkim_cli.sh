@@ -265,6 +265,11 @@ usage_error sign-two-files dkim dkim sign --domain example.test --selector rsa1 
     --key "$T/rsa1.private" "$T/m.eml" "$T/m.eml"
 usage_error sign-unreadable dkim dkim sign --domain example.test --selector rsa1 \
     --key "$T/rsa1.private" "$T/missing.eml"
+printf 'Subject: no author\n\nbody\n' > "$T/nofrom.eml"
+usage_error sign-no-from dkim dkim sign --domain example.test --selector rsa1 \
+    --key "$T/rsa1.private" "$T/nofrom.eml"
+usage_error sign-empty dkim dkim sign --domain example.test --selector rsa1 \
+    --key "$T/rsa1.private" /dev/null
 check help-exit 0 "$("$INKAN" dkim verify --help >/dev/null; echo $?)"
 
 echo "$pass passed, $fail failed"
