@@ -524,11 +524,14 @@ static void write_field(ik_str f, int lf_only)
     putchar('\n');
 }
 
-static int copy_stream(FILE *from, off_t start, off_t skip_to, char *chunk)
+/* Copies from[start, end) to stdout; end < 0 means to the end of file. */
+static int copy_stream(FILE *from, off_t start, off_t end, char *chunk)
 {
     if (fseeko(from, start, SEEK_SET) != 0)
         return -1;
-    off_t left = skip_to - start;
+    off_t left = end < 0 ? -1 : end - start;
+    if (left == 0)
+        return 0;
     size_t n;
     while ((n = fread(chunk, 1, left > 0 && left < CHUNK ? (size_t)left : CHUNK, from)) > 0) {
         if (fwrite(chunk, 1, n, stdout) != n)
@@ -811,7 +814,7 @@ static int dkim_sign(int argc, char **argv)
     FILE *src = spool ? spool : in.f;
     off_t base = spool ? 0 : start;
     off_t env = base + (off_t)m.envelope_raw;
-    if ((m.envelope_raw && copy_stream(src, base, env, chunk) != 0)) {
+    if (m.envelope_raw && copy_stream(src, base, env, chunk) != 0) {
         cli_error(prog, "%s: cannot read the message again", in.name);
         rc = 1;
         goto out;
