@@ -17,6 +17,8 @@ static const struct {
 } commands[] = {
     { "spf", cli_spf, "evaluate SPF (RFC 7208) for a client and identity" },
     { "senderid", cli_senderid, "evaluate Sender ID (RFC 4406) for a message" },
+    { "dkim", cli_dkim, "verify or sign DKIM signatures (RFC 6376, 8463)" },
+    { "keygen", cli_keygen, "generate a DKIM key pair and its DNS record" },
 };
 
 static void usage(FILE *f)
