@@ -6,5 +6,7 @@
 
 int cli_spf(int argc, char **argv);
 int cli_senderid(int argc, char **argv);
+int cli_domainkeys(int argc, char **argv);
+int cli_adsp(int argc, char **argv);
 
 #endif

@@ -17,6 +17,8 @@ static const struct {
 } commands[] = {
     { "spf", cli_spf, "evaluate SPF (RFC 7208) for a client and identity" },
     { "senderid", cli_senderid, "evaluate Sender ID (RFC 4406) for a message" },
+    { "domainkeys", cli_domainkeys, "verify or sign DomainKeys (RFC 4870) signatures" },
+    { "adsp", cli_adsp, "evaluate ADSP (RFC 5617) for an author domain" },
 };
 
 static void usage(FILE *f)
