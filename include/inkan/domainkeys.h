@@ -94,7 +94,8 @@ IK_EXTERN ik_status ik_dk_canon_header(ik_dk_canon c, ik_str field, ik_buf *out)
  * Streaming body canonicalizer.  Its output starts with the empty line
  * that separates header and body (a line of the message like any other,
  * so it is held back with the trailing empty lines and dropped when the
- * body is empty).  Lines end in CRLF; a final line without one gets it.
+ * body is empty).  Lines end in CRLF; a final line without one is left
+ * so (as Mail::DKIM does; SMTP always ends a message with CRLF).
  * simple: lone CR and LF are content.  nofws: SP and HTAB are deleted,
  * lone CR and LF too, so a line of only whitespace is empty.  Output goes
  * to taps: hashes (borrowed, must outlive b) and buffers (for tests).
