@@ -8,5 +8,7 @@ int cli_spf(int argc, char **argv);
 int cli_senderid(int argc, char **argv);
 int cli_dkim(int argc, char **argv);
 int cli_keygen(int argc, char **argv);
+int cli_domainkeys(int argc, char **argv);
+int cli_adsp(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const struct {
     { "senderid", cli_senderid, "evaluate Sender ID (RFC 4406) for a message" },
     { "dkim", cli_dkim, "verify or sign DKIM signatures (RFC 6376, 8463)" },
     { "keygen", cli_keygen, "generate a DKIM key pair and its DNS record" },
+    { "domainkeys", cli_domainkeys, "verify or sign DomainKeys (RFC 4870) signatures" },
+    { "adsp", cli_adsp, "evaluate ADSP (RFC 5617) for an author domain" },
 };
 
 static void usage(FILE *f)
