@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "dns/zone_int.h"
+#include "util/util_int.h"
 
 typedef struct zrr {
     struct zrr *next;
@@ -138,30 +139,10 @@ static unsigned char lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-/*
- * Hash of an (already lowercase) name, eight bytes at a time: the names of
- * a zone differ mostly in their first labels, and a multiply per word mixes
- * well enough for linear probing.
- */
+/* Hash of an (already lowercase) name. */
 static uint32_t name_hash(const char *p, size_t len)
 {
-    uint64_t h = 0x9e3779b97f4a7c15u ^ len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-        h ^= h >> 32;
-    }
-    if (i < len) {
-        uint64_t w = 0;
-        memcpy(&w, p + i, len - i);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-    }
-    h ^= h >> 29;
-    h *= 0xc4ceb9fe1a85ec53u;
-    h ^= h >> 32;
-    return (uint32_t)h;
+    return ik__hash_bytes(p, len, 0);
 }
 
 /*
@@ -188,22 +169,9 @@ static int name_check_norm(ik_str name, char *out, size_t *outlen)
 {
     if (name.len > 0 && name.p[name.len - 1] == '.')
         name.len--;
-    if (name.len == 0 || name.len > IK_DNS_NAME_MAX)
+    if (name.len == 0 || name.len > IK_DNS_NAME_MAX || !ik__labels_ok(name.p, name.len))
         return -1;
-    size_t label = 0;
-    for (size_t i = 0; i < name.len; i++) {
-        unsigned char c = (unsigned char)name.p[i];
-        out[i] = (char)lower(c);
-        if (c == '.') {
-            if (label == 0)
-                return -1;
-            label = 0;
-        } else if (++label > IK_DNS_LABEL_MAX) {
-            return -1;
-        }
-    }
-    if (label == 0)
-        return -1;
+    ik__ascii_lower(out, name.p, name.len);
     *outlen = name.len;
     return 0;
 }

@@ -24,6 +24,8 @@
 /* Deepest include nesting; the 10-lookup limit (RFC 7208 4.6.4) normally
  * stops well before, this bounds recursion when callers raise that limit. */
 #define IK_SPF_MAX_DEPTH 24
+/* Terms the parser keeps on its stack before it grows into the arena. */
+#define IK_SPF_PARSE_LOCAL_TERMS 32
 /* Largest macro expansion result (before 253-octet domain truncation). */
 #define IK_SPF_MAX_EXPANSION 8192
 
