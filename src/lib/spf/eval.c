@@ -77,6 +77,8 @@ struct ik_spf {
     size_t nq, capq, max_queries;
     uint32_t *qidx;              /* hash index over qs: position + 1, 0 free */
     size_t qidx_cap;             /* a power of two, twice capq */
+    ik_dns_query *last_q;        /* the question need() saw last ... */
+    const char *last_name;       /* ... asked with this name view */
 
     int pv_state;                /* %{p}: 0 not done, 1 done */
     ik_str *pv_names;            /* validated names */
@@ -117,7 +119,23 @@ static void set_problem(ik_spf *s, const char *fmt, ...)
 {
     if (s->out.problem.len)
         return; /* the first error explains the result */
+    /* one formatting pass into a stack buffer; the rare long text is
+     * formatted again at its full length */
+    char tmp[512];
     va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof(tmp)) {
+        char *t = ik_arena_strndup(s->a, tmp, (size_t)n);
+        if (t == NULL)
+            s->fatal = IK_ENOMEM;
+        else
+            s->out.problem = ik_str_make(t, (size_t)n);
+        return;
+    }
     ik_buf b;
     ik_buf_init(&b, s->a, 2048);
     va_start(ap, fmt);
@@ -186,6 +204,16 @@ static int need(ik_spf *s, ik_str name, uint16_t type, ik_dns_answer **ans)
 {
     char buf[IK_DNS_NAME_MAX + 1];
     name = ik__spf_strip_dot(name);
+    /*
+     * A resumed step asks again with the very same view (a frame's domain
+     * or target, an answer's host name): memory the evaluation never
+     * rewrites, so the same pointer and length are the same question.
+     */
+    if (s->last_q && name.p == s->last_name && name.len == s->last_q->name.len
+        && type == s->last_q->type) {
+        *ans = s->last_q->answer;
+        return *ans != NULL;
+    }
     /* callers pass names that passed ik_dns_name_check; longer ones are
      * still handled, through the arena */
     char *low = name.len <= sizeof(buf) ? buf : ik_arena_alloc(s->a, name.len);
@@ -201,6 +229,8 @@ static int need(ik_spf *s, ik_str name, uint16_t type, ik_dns_answer **ans)
             ik_dns_query *q = s->qs[s->qidx[k] - 1];
             if (q->type == type && q->name.len == name.len
                 && memcmp(q->name.p, low, name.len) == 0) {
+                s->last_q = q;
+                s->last_name = name.p;
                 *ans = q->answer;
                 return q->answer != NULL;
             }
@@ -231,6 +261,8 @@ static int need(ik_spf *s, ik_str name, uint16_t type, ik_dns_answer **ans)
     q->engine_data = s;
     index_put(s->qidx, s->qidx_cap, q, (uint32_t)s->nq);
     s->qs[s->nq++] = q;
+    s->last_q = q;
+    s->last_name = name.p;
     *ans = NULL;
     return 0;
 }

@@ -262,6 +262,12 @@ static int in_set(char c, ik_str set)
  */
 static void transform(ik_buf *b, ik_str v, const macro_item *m, int escape)
 {
+    /* the usual %{d}, %{i}: split on "." and joined with "." is the value */
+    if (!m->reverse && m->digits == 0
+        && (m->delims.len == 0 || (m->delims.len == 1 && m->delims.p[0] == '.'))) {
+        put_escaped(b, v.p, v.len, escape);
+        return;
+    }
     size_t nparts = 1;
     for (size_t i = 0; i < v.len; i++)
         if (in_set(v.p[i], m->delims))

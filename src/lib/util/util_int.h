@@ -66,6 +66,15 @@ static inline uint32_t ik__hash_bytes(const char *p, size_t len, uint64_t seed)
  */
 static inline int ik__labels_ok(const char *p, size_t len)
 {
+    if (p[0] == '.' || p[len - 1] == '.')
+        return 0;
+    if (len <= 63) {
+        /* no label can be too long: only an empty one, "..", is wrong */
+        for (size_t i = 1; i < len; i++)
+            if (p[i] == '.' && p[i - 1] == '.')
+                return 0;
+        return 1;
+    }
     const char *end = p + len;
     for (;;) {
         const char *dot = memchr(p, '.', (size_t)(end - p));
