@@ -780,12 +780,29 @@ static int step_lookup(ik_spf *s, spf_frame *f)
     }
     if (s->depth == 1 && s->out.record.p == NULL)
         s->out.record = text;
-    ik_spf_record *rec;
-    ik_str problem;
-    ik_status st = ik_spf_record_parse(s->a, text, &rec, &problem);
-    if (st == IK_ENOMEM) {
-        s->fatal = st;
-        return R_WAIT;
+    const ik_spf_record *rec = NULL;
+    ik_str problem = IK_STR_NULL;
+    ik_status st;
+    int hit = 0;
+    if (s->p.cache) {
+        if ((st = ik__spf_cache_get(s->p.cache, s->a, f->domain, text, &rec, &problem,
+                                    &hit)) != IK_OK) {
+            s->fatal = st;
+            return R_WAIT;
+        }
+    }
+    if (hit) {
+        st = rec ? IK_OK : IK_ESYNTAX;
+    } else {
+        ik_spf_record *parsed = NULL;
+        st = ik_spf_record_parse(s->a, text, &parsed, &problem);
+        if (st == IK_ENOMEM) {
+            s->fatal = st;
+            return R_WAIT;
+        }
+        if (s->p.cache)
+            ik__spf_cache_put(s->p.cache, f->domain, text, ans->ttl, parsed, problem);
+        rec = parsed;
     }
     if (st) {
         set_problem(s, "%.*s in record of %.*s", SV(problem), SV(f->domain));
