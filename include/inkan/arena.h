@@ -22,7 +22,8 @@ typedef struct ik_arena ik_arena;
 IK_EXTERN ik_arena *ik_arena_new(const ik_allocator *al);
 /* Frees everything; accepts NULL; returns NULL. */
 IK_EXTERN ik_arena *ik_arena_free(ik_arena *a);
-/* Runs cleanups and drops all blocks but keeps the first chunk for reuse. */
+/* Runs cleanups and drops all blocks but keeps one (the largest ordinary
+ * chunk, at most 64 KiB) for reuse. */
 IK_EXTERN void ik_arena_reset(ik_arena *a);
 /* 0 means unlimited (the default). */
 IK_EXTERN void ik_arena_set_limit(ik_arena *a, size_t max_bytes);

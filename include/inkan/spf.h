@@ -12,7 +12,9 @@
  * (IK_ENOMEM) and misuse (IK_EINVAL, IK_ESTATE) are returned as status.
  *
  * Ownership: every object and string lives in the arena given to
- * ik_spf_new().  Threads: one evaluation belongs to one thread at a time.
+ * ik_spf_new(), except records served by an ik_spf_cache, which the arena
+ * holds a reference to until it is reset or freed.  Threads: one evaluation
+ * belongs to one thread at a time; an ik_spf_cache may be shared.
  */
 #ifndef INKAN_SPF_H
 #define INKAN_SPF_H
@@ -55,6 +57,49 @@ typedef enum ik_spf_records {
 #define IK_SPF_MAX_VOID 2
 #define IK_SPF_MAX_MX_PTR_NAMES 10
 
+/*
+ * Parsed-record cache (ARCHITECTURE.md, "Caches that matter for speed").
+ * Optional: pass one in ik_spf_params.cache and evaluations reuse parsed
+ * records instead of parsing the same record text again.  Entries are keyed
+ * by domain and exact record text, so a changed record is never served from
+ * the cache; an entry also expires after the TTL of the TXT answer it came
+ * from, and the least recently used entry is evicted when max_entries are
+ * held.  Malformed records are cached too, with their problem text.
+ *
+ * Ownership: made with ik_spf_cache_new (memory from the allocator given
+ * there, never from per-message arenas); caller frees with ik_spf_cache_free
+ * after every arena that served an evaluation using it has been reset or
+ * freed (an evaluation holds a reference to each cached record it uses until
+ * its arena is reset or freed).
+ * Threads: any number of threads may use one cache at once; it locks
+ * internally.  Cached records are immutable and shared.
+ */
+typedef struct ik_spf_cache ik_spf_cache;
+
+/* The cache's clock: seconds from any fixed origin.  Tests inject one. */
+typedef int64_t (*ik_spf_cache_clock_fn)(void *ud);
+
+/*
+ * New cache holding at most max_entries records (0 = 10000).  al may be NULL
+ * (malloc).  NULL on OOM.
+ */
+IK_EXTERN ik_spf_cache *ik_spf_cache_new(const ik_allocator *al, size_t max_entries);
+/* Frees the cache; accepts NULL; returns NULL.  See Ownership above. */
+IK_EXTERN ik_spf_cache *ik_spf_cache_free(ik_spf_cache *c);
+/* Replaces the clock (default: CLOCK_MONOTONIC).  Call before sharing. */
+IK_EXTERN void ik_spf_cache_set_clock(ik_spf_cache *c, ik_spf_cache_clock_fn fn, void *ud);
+
+typedef struct ik_spf_cache_stats {
+    uint64_t hits, misses;
+    uint64_t inserts;
+    uint64_t evictions;   /* dropped to stay within max_entries */
+    uint64_t expirations; /* dropped because their TTL had passed */
+    size_t entries;       /* held now */
+} ik_spf_cache_stats;
+
+/* A consistent snapshot of the counters. */
+IK_EXTERN void ik_spf_cache_stats_get(ik_spf_cache *c, ik_spf_cache_stats *out);
+
 typedef struct ik_spf_params {
     ik_ip ip;              /* client address; IPv4-mapped is unmapped */
     ik_str helo;           /* HELO/EHLO argument (may be empty) */
@@ -69,6 +114,7 @@ typedef struct ik_spf_params {
     unsigned max_dns_mech; /* 0 = IK_SPF_MAX_DNS_MECH */
     unsigned max_void;     /* 0 = IK_SPF_MAX_VOID */
     unsigned max_names;    /* MX/PTR names per mechanism; 0 = default */
+    ik_spf_cache *cache;   /* parsed-record cache (borrowed); NULL = none */
 } ik_spf_params;
 
 typedef struct ik_spf_outcome {

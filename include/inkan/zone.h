@@ -33,7 +33,12 @@
  * of RFC 2308 5 when an SOA encloses the name, else IK_ZONE_NEGATIVE_TTL.
  *
  * Ownership: the zone owns everything it stores (one arena from the
- * allocator given to ik_zone_new).  Answers live in the arena of the caller.
+ * allocator given to ik_zone_new).  Answers are built once, when records are
+ * added, and shared: a lookup that finds records hands out the zone's own
+ * answer (or a copy of its header in the caller's arena, after a CNAME), so
+ * answers, their records and their canonical names may live in the zone.
+ * They are read-only and valid while the zone lives; negative and failure
+ * answers are allocated in the caller's arena.
  * Threads: loading and adding need exclusive access.  Once loading is done
  * the zone is read-only; any number of threads may then look up from it,
  * each through its own resolver object (a resolver holds its queue of
@@ -135,8 +140,9 @@ IK_EXTERN size_t ik_zone_count(const ik_zone *z);
 
 /*
  * Answers one question from the zone (the semantics at the top of this
- * header).  *out is allocated in a.  Returns IK_OK with every DNS outcome in
- * (*out)->status, or IK_ENOMEM.
+ * header).  *out is the zone's shared answer or allocated in a (see
+ * Ownership above: read-only, valid while the zone lives).  Returns IK_OK
+ * with every DNS outcome in (*out)->status, or IK_ENOMEM.
  */
 IK_EXTERN ik_status ik_zone_lookup(const ik_zone *z, ik_arena *a, ik_str name,
                                    uint16_t type, ik_dns_answer **out);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inkan/dns.h"
+#include "util/util_int.h"
 
 const char *ik_dns_status_name(ik_dns_status st)
 {
@@ -65,9 +66,12 @@ ik_dns_query *ik_dns_query_new(ik_arena *a, ik_str name, uint16_t type)
         return NULL;
     if (name.len > 0 && name.p[name.len - 1] == '.')
         name.len--;
-    q->name = ik_arena_strlower(a, name);
-    if (q->name.p == NULL)
+    char *n = ik_arena_alloc(a, name.len + 1);
+    if (n == NULL)
         return NULL;
+    ik__ascii_lower(n, name.p, name.len);
+    n[name.len] = '\0';
+    q->name = ik_str_make(n, name.len);
     q->type = type;
     return q;
 }
@@ -78,17 +82,7 @@ ik_status ik_dns_name_check(ik_str name)
         name.len--;
     if (name.len == 0 || name.len > IK_DNS_NAME_MAX)
         return IK_ESYNTAX;
-    size_t label = 0;
-    for (size_t i = 0; i < name.len; i++) {
-        if (name.p[i] == '.') {
-            if (label == 0)
-                return IK_ESYNTAX;
-            label = 0;
-        } else if (++label > IK_DNS_LABEL_MAX) {
-            return IK_ESYNTAX;
-        }
-    }
-    return label ? IK_OK : IK_ESYNTAX;
+    return ik__labels_ok(name.p, name.len) ? IK_OK : IK_ESYNTAX;
 }
 
 ik_dns_answer *ik_dns_answer_new(ik_arena *a, ik_dns_status st)

@@ -15,9 +15,17 @@
  * needs it: records of the type, else a CNAME to follow, else NODATA or
  * NXDOMAIN.  Negative TTLs follow RFC 2308 5 when an SOA encloses the name.
  *
- * Ownership: nodes, records and names live in the zone's arena; the table
- * and resolver objects come from the zone's allocator.  Answers go to the
- * caller's arena.  Threads: see inkan/zone.h (read-only after loading).
+ * Speed: each node also keeps, per type, the answer to a query of that type
+ * already decoded (zset), built as records are added.  A lookup that hits
+ * records directly hands out that answer itself, shared and immutable, with
+ * no copying or decoding; one that follows CNAMEs copies only the answer
+ * header.  The query name is validated, lowercased and hashed in one pass.
+ *
+ * Ownership: nodes, records, names and the precomputed answers live in the
+ * zone's arena; the table and resolver objects come from the zone's
+ * allocator.  Negative and failure answers go to the caller's arena; see
+ * inkan/zone.h for how long shared answers live.  Threads: see inkan/zone.h
+ * (read-only after loading).
  * Limits: IK_ZONE_MAX_RECORDS, IK_ZONE_MAX_CNAME_CHAIN.
  */
 #include <errno.h>
@@ -26,6 +34,7 @@
 #include <unistd.h>
 
 #include "dns/zone_int.h"
+#include "util/util_int.h"
 
 typedef struct zrr {
     struct zrr *next;
@@ -43,11 +52,20 @@ typedef struct zfail {
     const char *why;
 } zfail;
 
+/* The decoded answer to a query of one type at one node (no CNAME). */
+typedef struct zset {
+    struct zset *next;
+    uint16_t type;
+    size_t cap;         /* slots in ans.rr */
+    ik_dns_answer ans;  /* IK_DNS_OK, canonical = the node's name */
+} zset;
+
 typedef struct znode {
     ik_str name;  /* lowercase, no trailing dot; "" is the root */
     uint32_t hash;
     int exists;   /* has records, or is an ancestor of a node that has */
     zrr *rrs, *tail;
+    zset *sets;
     zfail *fails;
 } znode;
 
@@ -56,11 +74,11 @@ struct ik_zone {
     int has_al;
     int allow_include;
     ik_arena *arena;
-    ik_arena *scratch; /* for validating RDATA; reset after each record */
     znode **tab;
     size_t cap;    /* slots, a power of two (0 before the first insert) */
     size_t nnodes;
     size_t nrr;
+    size_t nsoa;   /* SOA records: none means every negative TTL is the default */
 };
 
 const ik_allocator *ik__zone_allocator(const ik_zone *z)
@@ -99,7 +117,6 @@ ik_zone *ik_zone_free(ik_zone *z)
     ik_allocator copy = z->al;
     const ik_allocator *al = z->has_al ? &copy : NULL;
     ik_arena_free(z->arena);
-    ik_arena_free(z->scratch);
     ik_free(al, z->tab);
     ik_free(al, z);
     return NULL;
@@ -122,15 +139,10 @@ static unsigned char lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-/* FNV-1a over the (already lowercase) name. */
+/* Hash of an (already lowercase) name. */
 static uint32_t name_hash(const char *p, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 16777619u;
-    }
-    return h;
+    return ik__hash_bytes(p, len, 0);
 }
 
 /*
@@ -145,6 +157,21 @@ static int name_norm(ik_str name, char *out, size_t *outlen)
         return -1;
     for (size_t i = 0; i < name.len; i++)
         out[i] = (char)lower((unsigned char)name.p[i]);
+    *outlen = name.len;
+    return 0;
+}
+
+/*
+ * ik_dns_name_check and name_norm in one pass, for lookups: 0 with the
+ * lowercase name in out, -1 when the name is not a valid query name.
+ */
+static int name_check_norm(ik_str name, char *out, size_t *outlen)
+{
+    if (name.len > 0 && name.p[name.len - 1] == '.')
+        name.len--;
+    if (name.len == 0 || name.len > IK_DNS_NAME_MAX || !ik__labels_ok(name.p, name.len))
+        return -1;
+    ik__ascii_lower(out, name.p, name.len);
     *outlen = name.len;
     return 0;
 }
@@ -268,6 +295,46 @@ static int soa_valid(const uint8_t *p, size_t len)
     return len - off == 20;
 }
 
+/* The precomputed answer of n for type, or NULL. */
+static const zset *set_for(const znode *n, uint16_t type)
+{
+    for (const zset *t = n ? n->sets : NULL; t; t = t->next)
+        if (t->type == type)
+            return t;
+    return NULL;
+}
+
+/* Appends a decoded record to n's answer for its type. */
+static ik_status set_add(ik_zone *z, znode *n, const ik_dns_rr *rr)
+{
+    zset *t = (zset *)set_for(n, rr->type);
+    if (t == NULL) {
+        t = ik_arena_calloc(z->arena, 1, sizeof(*t));
+        if (t == NULL)
+            return IK_ENOMEM;
+        t->type = rr->type;
+        t->ans.status = IK_DNS_OK;
+        t->ans.canonical = n->name;
+        t->next = n->sets;
+        n->sets = t;
+    }
+    if (t->ans.nrr == t->cap) {
+        /* the old array stays in the arena: records are few per name */
+        size_t ncap = t->cap ? t->cap * 2 : 1;
+        ik_dns_rr *nr = ik_arena_alloc(z->arena, ncap * sizeof(*nr));
+        if (nr == NULL)
+            return IK_ENOMEM;
+        if (t->ans.nrr)
+            memcpy(nr, t->ans.rr, t->ans.nrr * sizeof(*nr));
+        t->ans.rr = nr;
+        t->cap = ncap;
+    }
+    if (t->ans.nrr == 0 || rr->ttl < t->ans.ttl)
+        t->ans.ttl = rr->ttl;
+    t->ans.rr[t->ans.nrr++] = *rr;
+    return IK_OK;
+}
+
 static ik_status owner_norm(ik_str owner, char *buf, size_t *len)
 {
     int root = owner.len == 0 || (owner.len == 1 && owner.p[0] == '.');
@@ -293,27 +360,29 @@ ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type, uint32_t ttl,
         return IK_ELIMIT;
     if (type == IK_DNS_T_SOA && !soa_valid(rdata, rdlen))
         return IK_ESYNTAX;
-    /*
-     * Validate by decoding now, into the scratch arena, so that lookups
-     * never meet RDATA that ik_dns_answer_add_rdata would refuse.
-     */
-    if (z->scratch == NULL && (z->scratch = ik_arena_new(ik__zone_allocator(z))) == NULL)
-        return IK_ENOMEM;
-    ik_dns_rr rr;
-    ik_status st = ik_dns_rdata_decode(z->scratch, type, rdata, rdlen, &rr);
-    ik_arena_reset(z->scratch);
-    if (st != IK_OK)
-        return st;
 
-    znode *n = node_get(z, name, nlen);
-    if (n == NULL)
-        return IK_ENOMEM;
     zrr *r = ik_arena_alloc(z->arena, sizeof(*r));
     uint8_t *copy = ik_arena_alloc(z->arena, rdlen ? rdlen : 1);
     if (r == NULL || copy == NULL)
         return IK_ENOMEM;
     if (rdlen)
         memcpy(copy, rdata, rdlen);
+    /*
+     * Decode now, into the zone, so that lookups never meet RDATA that
+     * ik_dns_answer_add_rdata would refuse and never decode anything.
+     */
+    ik_dns_rr rr;
+    memset(&rr, 0, sizeof(rr));
+    ik_status st = ik_dns_rdata_decode(z->arena, type, copy, rdlen, &rr);
+    if (st != IK_OK)
+        return st;
+    rr.ttl = ttl;
+    rr.rdata = ik_str_make((const char *)copy, rdlen);
+    znode *n = node_get(z, name, nlen);
+    if (n == NULL)
+        return IK_ENOMEM;
+    if ((st = set_add(z, n, &rr)) != IK_OK)
+        return st;
     r->next = NULL;
     r->rdata = copy;
     r->len = (uint16_t)rdlen;
@@ -325,6 +394,8 @@ ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type, uint32_t ttl,
         n->rrs = r;
     n->tail = r;
     z->nrr++;
+    if (type == IK_DNS_T_SOA)
+        z->nsoa++;
     return node_mark_exists(z, n);
 }
 
@@ -400,6 +471,8 @@ static size_t wire_name_text(const uint8_t *p, size_t len, char *out)
 /* RFC 2308 5: the SOA's own TTL or its MINIMUM field, whichever is less. */
 static uint32_t negative_ttl(const ik_zone *z, const char *name, size_t len)
 {
+    if (z->nsoa == 0)
+        return IK_ZONE_NEGATIVE_TTL; /* nothing to find: skip the walk */
     for (size_t i = 0;; i++) {
         if (i == 0 || i == len || name[i - 1] == '.') {
             const char *s = name + i;
@@ -427,73 +500,104 @@ static ik_status fail_answer(ik_dns_answer *ans, ik_dns_status st, const char *w
     return IK_OK;
 }
 
+/* canonical of an answer made in a: the node's name, else a copy of cur. */
+static ik_status set_canonical(ik_arena *a, ik_dns_answer *ans, const znode *n,
+                               const char *cur, size_t curlen)
+{
+    if (n) {
+        ans->canonical = n->name;
+        return IK_OK;
+    }
+    ans->canonical = ik_arena_strdup_str(a, ik_str_make(cur, curlen));
+    return ans->canonical.p ? IK_OK : IK_ENOMEM;
+}
+
+/* Every record at n (type ANY), copied into a in insertion order. */
+static ik_status answer_any(ik_arena *a, ik_dns_answer *ans, const znode *n)
+{
+    for (const zrr *r = n->rrs; r; r = r->next) {
+        ik_status st = ik_dns_answer_add_rdata(a, ans, r->type, r->ttl, r->rdata, r->len);
+        if (st == IK_ENOMEM)
+            return st; /* other errors cannot happen: RDATA was validated */
+    }
+    return IK_OK;
+}
+
 ik_status ik_zone_lookup(const ik_zone *z, ik_arena *a, ik_str qname, uint16_t type,
                          ik_dns_answer **out)
 {
     char cur[IK_DNS_NAME_MAX + 1];
     size_t curlen;
     const znode *seen[IK_ZONE_MAX_CNAME_CHAIN + 1];
-    ik_dns_answer *ans = ik_dns_answer_new(a, IK_DNS_NXDOMAIN);
-    *out = ans;
-    if (ans == NULL)
-        return IK_ENOMEM;
-    if (ik_dns_name_check(qname) != IK_OK || name_norm(qname, cur, &curlen)) {
-        ans->status = IK_DNS_INVALID;
+    ik_dns_answer *ans;
+    *out = NULL;
+    if (name_check_norm(qname, cur, &curlen)) {
+        if ((ans = ik_dns_answer_new(a, IK_DNS_INVALID)) == NULL)
+            return IK_ENOMEM;
+        *out = ans;
         ans->why = IK_STR_LIT("invalid query name");
         ans->canonical = ik_arena_strdup_str(a, qname);
         return ans->canonical.p || qname.len == 0 ? IK_OK : IK_ENOMEM;
     }
-    ik_status st = IK_OK;
+    const znode *n = node_find(z, cur, curlen, name_hash(cur, curlen));
+    /* the common case: records of the type, no rules: the shared answer */
+    if (n && n->fails == NULL && type != IK_DNS_T_ANY) {
+        const zset *t = set_for(n, type);
+        if (t) {
+            *out = (ik_dns_answer *)&t->ans;
+            return IK_OK;
+        }
+    }
+    if ((ans = ik_dns_answer_new(a, IK_DNS_NXDOMAIN)) == NULL)
+        return IK_ENOMEM;
+    *out = ans;
     for (size_t hops = 0;; hops++) {
-        const znode *n = node_find(z, cur, curlen, name_hash(cur, curlen));
         const zfail *f = rule_for(n, type, 1);
         if (f) {
-            st = fail_answer(ans, f->status, f->why);
+            fail_answer(ans, f->status, f->why);
             break;
         }
-        const zrr *r = first_of(n, type);
+        const zset *t = type == IK_DNS_T_ANY ? NULL : set_for(n, type);
+        const zrr *any = type == IK_DNS_T_ANY ? first_of(n, type) : NULL;
         const zrr *cname = NULL;
-        if (r == NULL && type != IK_DNS_T_CNAME && type != IK_DNS_T_ANY)
+        if (t == NULL && any == NULL && type != IK_DNS_T_CNAME && type != IK_DNS_T_ANY)
             cname = first_of(n, IK_DNS_T_CNAME);
-        if (r == NULL && cname == NULL && (f = rule_for(n, type, 0)) != NULL) {
-            st = fail_answer(ans, f->status, f->why);
+        if (t == NULL && any == NULL && cname == NULL
+            && (f = rule_for(n, type, 0)) != NULL) {
+            fail_answer(ans, f->status, f->why);
             break;
         }
-        if (r) {
-            for (; r; r = r->next) {
-                if (type != IK_DNS_T_ANY && r->type != type)
-                    continue;
-                st = ik_dns_answer_add_rdata(a, ans, r->type, r->ttl, r->rdata, r->len);
-                if (st == IK_ENOMEM)
-                    return st;
-                st = IK_OK; /* RDATA was validated when added */
-            }
+        if (t) {
+            /* a copy of the header; the records stay shared */
+            *ans = t->ans;
+            break;
+        }
+        if (any) {
+            if (answer_any(a, ans, n) != IK_OK)
+                return IK_ENOMEM;
             break;
         }
         if (cname) {
             seen[hops] = n;
             for (size_t k = 0; k < hops; k++) {
                 if (seen[k] == n) {
-                    st = fail_answer(ans, IK_DNS_TEMPFAIL, "CNAME loop");
-                    goto done;
+                    fail_answer(ans, IK_DNS_TEMPFAIL, "CNAME loop");
+                    return set_canonical(a, ans, n, cur, curlen);
                 }
             }
             if (hops == IK_ZONE_MAX_CNAME_CHAIN) {
-                st = fail_answer(ans, IK_DNS_TEMPFAIL, "CNAME chain too long");
+                fail_answer(ans, IK_DNS_TEMPFAIL, "CNAME chain too long");
                 break;
             }
             curlen = wire_name_text(cname->rdata, cname->len, cur);
+            n = node_find(z, cur, curlen, name_hash(cur, curlen));
             continue;
         }
         ans->status = (n && n->exists) ? IK_DNS_NODATA : IK_DNS_NXDOMAIN;
         ans->ttl = negative_ttl(z, cur, curlen);
         break;
     }
-done:
-    ans->canonical = ik_arena_strdup_str(a, ik_str_make(cur, curlen));
-    if (ans->canonical.p == NULL)
-        return IK_ENOMEM;
-    return st;
+    return set_canonical(a, ans, n, cur, curlen);
 }
 
 /* ---- the resolver ------------------------------------------------------ */

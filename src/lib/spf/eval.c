@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "spf/spf_int.h"
+#include "util/util_int.h"
 
 enum { F_LOOKUP = 0, F_TERMS };
 enum { ST_RUN = 0, ST_EXP, ST_DONE };
@@ -74,6 +75,10 @@ struct ik_spf {
 
     ik_dns_query **qs;           /* every question asked, in order */
     size_t nq, capq, max_queries;
+    uint32_t *qidx;              /* hash index over qs: position + 1, 0 free */
+    size_t qidx_cap;             /* a power of two, twice capq */
+    ik_dns_query *last_q;        /* the question need() saw last ... */
+    const char *last_name;       /* ... asked with this name view */
 
     int pv_state;                /* %{p}: 0 not done, 1 done */
     ik_str *pv_names;            /* validated names */
@@ -114,7 +119,23 @@ static void set_problem(ik_spf *s, const char *fmt, ...)
 {
     if (s->out.problem.len)
         return; /* the first error explains the result */
+    /* one formatting pass into a stack buffer; the rare long text is
+     * formatted again at its full length */
+    char tmp[512];
     va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof(tmp)) {
+        char *t = ik_arena_strndup(s->a, tmp, (size_t)n);
+        if (t == NULL)
+            s->fatal = IK_ENOMEM;
+        else
+            s->out.problem = ik_str_make(t, (size_t)n);
+        return;
+    }
     ik_buf b;
     ik_buf_init(&b, s->a, 2048);
     va_start(ap, fmt);
@@ -134,20 +155,85 @@ static int term_error(ik_spf *s, ik_spf_result r)
 
 #define SV(x) (int)(x).len, (x).p
 
+/* Hash of a lowercase name and a type, for the question index. */
+static uint32_t question_hash(const char *p, size_t len, uint16_t type)
+{
+    return ik__hash_bytes(p, len, type);
+}
+
+/* Puts question number i (of s->qs) into the index; the index has room. */
+static void index_put(uint32_t *idx, size_t cap, const ik_dns_query *q, uint32_t i)
+{
+    size_t mask = cap - 1;
+    size_t k = question_hash(q->name.p, q->name.len, q->type) & mask;
+    while (idx[k])
+        k = (k + 1) & mask;
+    idx[k] = i + 1;
+}
+
+/* Doubles the question array and rebuilds the index at twice its size. */
+static int questions_grow(ik_spf *s)
+{
+    size_t ncap = s->capq ? s->capq * 2 : 16;
+    size_t icap = ncap * 2; /* the index stays at most half full */
+    ik_dns_query **nqs = ik_arena_alloc(s->a, ncap * sizeof(*nqs));
+    uint32_t *nidx = ik_arena_calloc(s->a, icap, sizeof(*nidx));
+    if (nqs == NULL || nidx == NULL) {
+        s->fatal = IK_ENOMEM;
+        return 0;
+    }
+    if (s->nq)
+        memcpy(nqs, s->qs, s->nq * sizeof(*nqs));
+    for (size_t i = 0; i < s->nq; i++)
+        index_put(nidx, icap, nqs[i], (uint32_t)i);
+    s->qs = nqs;
+    s->capq = ncap;
+    s->qidx = nidx;
+    s->qidx_cap = icap;
+    return 1;
+}
+
 /*
  * Returns 1 with *ans when the question (name, type) has been answered,
  * 0 when it is now (or was already) pending.  Questions are cached for the
- * whole evaluation.  On OOM sets s->fatal; past the question bound sets
- * *ans to a synthetic permanent failure so callers simply see an error.
+ * whole evaluation, found through a hash index on the lowercase name.  On
+ * OOM sets s->fatal; past the question bound sets *ans to a synthetic
+ * permanent failure so callers simply see an error.
  */
 static int need(ik_spf *s, ik_str name, uint16_t type, ik_dns_answer **ans)
 {
+    char buf[IK_DNS_NAME_MAX + 1];
     name = ik__spf_strip_dot(name);
-    for (size_t i = 0; i < s->nq; i++) {
-        ik_dns_query *q = s->qs[i];
-        if (q->type == type && q->name.len == name.len && ik_str_caseeq(q->name, name)) {
-            *ans = q->answer;
-            return q->answer != NULL;
+    /*
+     * A resumed step asks again with the very same view (a frame's domain
+     * or target, an answer's host name): memory the evaluation never
+     * rewrites, so the same pointer and length are the same question.
+     */
+    if (s->last_q && name.p == s->last_name && name.len == s->last_q->name.len
+        && type == s->last_q->type) {
+        *ans = s->last_q->answer;
+        return *ans != NULL;
+    }
+    /* callers pass names that passed ik_dns_name_check; longer ones are
+     * still handled, through the arena */
+    char *low = name.len <= sizeof(buf) ? buf : ik_arena_alloc(s->a, name.len);
+    if (low == NULL) {
+        s->fatal = IK_ENOMEM;
+        return 0;
+    }
+    ik__ascii_lower(low, name.p, name.len);
+    uint32_t h = question_hash(low, name.len, type);
+    if (s->qidx_cap) {
+        size_t mask = s->qidx_cap - 1;
+        for (size_t k = h & mask; s->qidx[k]; k = (k + 1) & mask) {
+            ik_dns_query *q = s->qs[s->qidx[k] - 1];
+            if (q->type == type && q->name.len == name.len
+                && memcmp(q->name.p, low, name.len) == 0) {
+                s->last_q = q;
+                s->last_name = name.p;
+                *ans = q->answer;
+                return q->answer != NULL;
+            }
         }
     }
     if (s->nq >= s->max_queries) {
@@ -157,25 +243,26 @@ static int need(ik_spf *s, ik_str name, uint16_t type, ik_dns_answer **ans)
         *ans = (ik_dns_answer *)&too_many;
         return 1;
     }
-    if (s->nq == s->capq) {
-        size_t ncap = s->capq ? s->capq * 2 : 16;
-        ik_dns_query **nqs = ik_arena_alloc(s->a, ncap * sizeof(*nqs));
-        if (nqs == NULL) {
-            s->fatal = IK_ENOMEM;
-            return 0;
-        }
-        if (s->nq)
-            memcpy(nqs, s->qs, s->nq * sizeof(*nqs));
-        s->qs = nqs;
-        s->capq = ncap;
-    }
-    ik_dns_query *q = ik_dns_query_new(s->a, name, type);
+    if (s->nq == s->capq && !questions_grow(s))
+        return 0;
+    /* the query and its name in one allocation (ik_dns_query_new's result) */
+    ik_dns_query *q = ik_arena_alloc(s->a, sizeof(*q) + name.len + 1);
     if (q == NULL) {
         s->fatal = IK_ENOMEM;
         return 0;
     }
+    char *qn = (char *)(q + 1);
+    memcpy(qn, low, name.len);
+    qn[name.len] = '\0';
+    q->name = ik_str_make(qn, name.len);
+    q->type = type;
+    q->answer = NULL;
+    q->next = NULL;
     q->engine_data = s;
+    index_put(s->qidx, s->qidx_cap, q, (uint32_t)s->nq);
     s->qs[s->nq++] = q;
+    s->last_q = q;
+    s->last_name = name.p;
     *ans = NULL;
     return 0;
 }
@@ -693,12 +780,29 @@ static int step_lookup(ik_spf *s, spf_frame *f)
     }
     if (s->depth == 1 && s->out.record.p == NULL)
         s->out.record = text;
-    ik_spf_record *rec;
-    ik_str problem;
-    ik_status st = ik_spf_record_parse(s->a, text, &rec, &problem);
-    if (st == IK_ENOMEM) {
-        s->fatal = st;
-        return R_WAIT;
+    const ik_spf_record *rec = NULL;
+    ik_str problem = IK_STR_NULL;
+    ik_status st;
+    int hit = 0;
+    if (s->p.cache) {
+        if ((st = ik__spf_cache_get(s->p.cache, s->a, f->domain, text, &rec, &problem,
+                                    &hit)) != IK_OK) {
+            s->fatal = st;
+            return R_WAIT;
+        }
+    }
+    if (hit) {
+        st = rec ? IK_OK : IK_ESYNTAX;
+    } else {
+        ik_spf_record *parsed = NULL;
+        st = ik_spf_record_parse(s->a, text, &parsed, &problem);
+        if (st == IK_ENOMEM) {
+            s->fatal = st;
+            return R_WAIT;
+        }
+        if (s->p.cache)
+            ik__spf_cache_put(s->p.cache, f->domain, text, ans->ttl, parsed, problem);
+        rec = parsed;
     }
     if (st) {
         set_problem(s, "%.*s in record of %.*s", SV(problem), SV(f->domain));

@@ -186,10 +186,22 @@ ik_status ik__spf_domain_spec_check(ik_str spec, int *has_macro, int *uses_p,
         *why = "empty domain-spec";
         return IK_ESYNTAX;
     }
-    if (ik__spf_macro_check(spec, 0, &last, &p, why))
-        return IK_ESYNTAX;
+    const char *pct = memchr(spec.p, '%', spec.len);
+    if (pct != NULL) {
+        if (ik__spf_macro_check(spec, 0, &last, &p, why))
+            return IK_ESYNTAX;
+    } else {
+        /* no macro: every octet must be a macro-literal (RFC 7208 7.1) */
+        for (size_t i = 0; i < spec.len; i++) {
+            unsigned char c = (unsigned char)spec.p[i];
+            if (c < 0x21 || c > 0x7e) {
+                *why = c >= 0x80 ? "non-ASCII character" : "invalid character";
+                return IK_ESYNTAX;
+            }
+        }
+    }
     if (has_macro)
-        *has_macro = memchr(spec.p, '%', spec.len) != NULL;
+        *has_macro = pct != NULL;
     if (uses_p)
         *uses_p = p;
     if (last == spec.len)
@@ -250,6 +262,12 @@ static int in_set(char c, ik_str set)
  */
 static void transform(ik_buf *b, ik_str v, const macro_item *m, int escape)
 {
+    /* the usual %{d}, %{i}: split on "." and joined with "." is the value */
+    if (!m->reverse && m->digits == 0
+        && (m->delims.len == 0 || (m->delims.len == 1 && m->delims.p[0] == '.'))) {
+        put_escaped(b, v.p, v.len, escape);
+        return;
+    }
     size_t nparts = 1;
     for (size_t i = 0; i < v.len; i++)
         if (in_set(v.p[i], m->delims))

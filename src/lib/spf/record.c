@@ -42,19 +42,26 @@ int ik__spf_name_queryable(ik_str d)
 
 int ik__spf_domain_is_fqdn(ik_str d)
 {
+    /* ik_dns_name_check, printable ASCII and the top label in one pass */
     d = ik__spf_strip_dot(d);
-    if (ik_dns_name_check(d) != IK_OK)
+    if (d.len == 0 || d.len > IK_DNS_NAME_MAX)
         return 0;
-    size_t last_dot = d.len;
+    size_t label = 0, last_dot = d.len;
     for (size_t i = 0; i < d.len; i++) {
         unsigned char c = (unsigned char)d.p[i];
         if (c <= 0x20 || c >= 0x7f)
             return 0;
-        if (c == '.')
+        if (c == '.') {
+            if (label == 0)
+                return 0;
+            label = 0;
             last_dot = i;
+        } else if (++label > IK_DNS_LABEL_MAX) {
+            return 0;
+        }
     }
-    if (last_dot == d.len)
-        return 0; /* not multi-label (RFC 7208 4.3) */
+    if (label == 0 || last_dot == d.len)
+        return 0; /* empty last label, or not multi-label (RFC 7208 4.3) */
     return ik__spf_toplabel_ok(ik_str_make(d.p + last_dot + 1, d.len - last_dot - 1));
 }
 
@@ -73,12 +80,17 @@ int ik__spf_name_within(ik_str name, ik_str domain)
 /* Parses a cidr-length value: no leading zeros (as for ip4-network), max. */
 static int parse_cidr(ik_str digits, unsigned max, unsigned *out)
 {
-    uint64_t v;
-    if (digits.len == 0 || (digits.len > 1 && digits.p[0] == '0'))
+    if (digits.len == 0 || digits.len > 3 || (digits.len > 1 && digits.p[0] == '0'))
         return 0;
-    if (ik_str_to_u64(digits, max, &v) != IK_OK)
+    unsigned v = 0;
+    for (size_t i = 0; i < digits.len; i++) {
+        if (!is_digit(digits.p[i]))
+            return 0;
+        v = v * 10 + (unsigned)(digits.p[i] - '0');
+    }
+    if (v > max)
         return 0;
-    *out = (unsigned)v;
+    *out = v;
     return 1;
 }
 
@@ -106,6 +118,38 @@ static void split_dual_cidr(ik_str s, ik_str *dom, ik_str *c4, ik_str *c6)
         end = k - 1;
     }
     *dom = ik_str_make(s.p, end);
+}
+
+/*
+ * A dotted quad exactly as ik_ip_parse_v4 takes it (1..3 digits per part,
+ * no leading zero, at most 255), written out here because ip4 terms are the
+ * bulk of big records.
+ */
+static int parse_quad(const char *p, size_t len, ik_ip *out)
+{
+    uint8_t b[4];
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= len || p[i] != '.')
+                return 0;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && is_digit(p[i]) && i - start < 3)
+            v = v * 10 + (unsigned)(p[i++] - '0');
+        size_t n = i - start;
+        if (n == 0 || v > 255 || (n > 1 && p[start] == '0'))
+            return 0;
+        b[part] = (uint8_t)v;
+    }
+    if (i != len)
+        return 0;
+    memset(out, 0, sizeof(*out));
+    out->family = IK_IP_V4;
+    memcpy(out->a, b, 4);
+    return 1;
 }
 
 typedef struct parse_ctx {
@@ -217,17 +261,17 @@ static ik_status parse_mechanism(parse_ctx *c, ik_spf_record *r, ik_str t, ik__s
         if (rest.len < 2 || rest.p[0] != ':')
             return fail(c, "invalid mechanism", "missing address");
         ik_str net = ik_str_make(rest.p + 1, rest.len - 1);
-        long slash = ik_str_chr(net, '/');
+        const char *slash = memchr(net.p, '/', net.len);
         ik_str digits = IK_STR_NULL;
-        if (slash >= 0) {
-            digits = ik_str_make(net.p + slash + 1, net.len - (size_t)slash - 1);
-            net.len = (size_t)slash;
+        if (slash) {
+            digits = ik_str_make(slash + 1, (size_t)(net.p + net.len - slash - 1));
+            net.len = (size_t)(slash - net.p);
         }
-        ik_status st = v6 ? ik_ip_parse_v6(net, &m->info.network)
-                          : ik_ip_parse_v4(net, &m->info.network);
-        if (st)
+        int ok = v6 ? ik_ip_parse_v6(net, &m->info.network) == IK_OK
+                    : parse_quad(net.p, net.len, &m->info.network);
+        if (!ok)
             return fail(c, "invalid mechanism", v6 ? "bad IPv6 network" : "bad IPv4 network");
-        if (slash >= 0) {
+        if (slash) {
             unsigned *len = v6 ? &m->info.cidr6 : &m->info.cidr4;
             if (!parse_cidr(digits, v6 ? 128 : 32, len))
                 return fail(c, "invalid mechanism", "bad cidr-length");
@@ -334,26 +378,27 @@ ik_status ik_spf_record_parse(ik_arena *a, ik_str text, ik_spf_record **out,
             *problem = IK_STR_LIT("not an SPF record (no \"v=spf1\" version)");
         return IK_ESYNTAX;
     }
-    /* count terms to size the array once */
-    size_t n = 0;
-    for (size_t i = pos; i < text.len; i++)
-        if (text.p[i] != ' ' && (i == pos || text.p[i - 1] == ' '))
-            n++;
-    r->terms = ik_arena_calloc(a, n ? n : 1, sizeof(*r->terms));
-    if (r->terms == NULL)
-        return IK_ENOMEM;
-    size_t i = pos;
-    while (i < text.len) {
-        while (i < text.len && text.p[i] == ' ')
-            i++;
-        if (i >= text.len)
-            break; /* RFC 7208 4.5: record = version terms *SP */
-        size_t t0 = i;
-        while (i < text.len && text.p[i] != ' ')
-            i++;
-        ik_str t = ik_str_make(text.p + t0, i - t0);
+    /*
+     * Terms go to a local array first and are copied to the arena once the
+     * record is known good; records with more terms than it holds grow into
+     * the arena.  Terms are separated by SP only (RFC 7208 4.6.1).
+     */
+    ik__spf_term local[IK_SPF_PARSE_LOCAL_TERMS];
+    ik__spf_term *terms = local;
+    size_t cap = IK_SPF_PARSE_LOCAL_TERMS;
+    const char *p = text.p + pos, *end = text.p + text.len;
+    while (p < end) {
+        if (*p == ' ') {
+            p++;
+            continue; /* RFC 7208 4.5: record = version terms *SP */
+        }
+        const char *sp = memchr(p, ' ', (size_t)(end - p));
+        const char *te = sp ? sp : end;
+        ik_str t = ik_str_make(p, (size_t)(te - p));
+        p = te;
         c.term = t;
-        /* modifier: name "=" ...  (RFC 7208 4.6.1) */
+        /* modifier: name "=" ...  (RFC 7208 4.6.1); a mechanism name is the
+         * alphanumeric run that starts a modifier name as well */
         size_t k = 0;
         if (is_alpha(t.p[0])) {
             while (k < t.len && is_name_char(t.p[k]))
@@ -364,12 +409,29 @@ ik_status ik_spf_record_parse(ik_arena *a, ik_str text, ik_spf_record **out,
             st = parse_modifier(&c, r, ik_str_make(t.p, k),
                                 ik_str_make(t.p + k + 1, t.len - k - 1));
         } else {
-            st = parse_mechanism(&c, r, t, &r->terms[r->nterms]);
+            if (r->nterms == cap) {
+                ik__spf_term *nt = ik_arena_alloc(a, cap * 2 * sizeof(*nt));
+                if (nt == NULL)
+                    return IK_ENOMEM;
+                memcpy(nt, terms, cap * sizeof(*nt));
+                terms = nt;
+                cap *= 2;
+            }
+            st = parse_mechanism(&c, r, t, &terms[r->nterms]);
             if (st == IK_OK)
                 r->nterms++;
         }
         if (st)
             return st;
+    }
+    if (terms == local) {
+        r->terms = ik_arena_alloc(a, (r->nterms ? r->nterms : 1) * sizeof(*r->terms));
+        if (r->terms == NULL)
+            return IK_ENOMEM;
+        if (r->nterms)
+            memcpy(r->terms, local, r->nterms * sizeof(*r->terms));
+    } else {
+        r->terms = terms;
     }
     *out = r;
     return IK_OK;

@@ -5,6 +5,7 @@
  *   macro.c   macro-string checking and expansion (pure)
  *   eval.c    the check_host() state machine (asks for DNS, never does I/O)
  *   header.c  result names, Received-SPF and Authentication-Results text
+ *   cache.c   the parsed-record cache shared across evaluations and threads
  *
  * Ownership: parsed records are views into the record text plus an array of
  * terms, all in the caller's arena.  Threads: no shared state.
@@ -24,6 +25,8 @@
 /* Deepest include nesting; the 10-lookup limit (RFC 7208 4.6.4) normally
  * stops well before, this bounds recursion when callers raise that limit. */
 #define IK_SPF_MAX_DEPTH 24
+/* Terms the parser keeps on its stack before it grows into the arena. */
+#define IK_SPF_PARSE_LOCAL_TERMS 32
 /* Largest macro expansion result (before 253-octet domain truncation). */
 #define IK_SPF_MAX_EXPANSION 8192
 
@@ -105,6 +108,22 @@ ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_en
  * or the end) and *scopes; 0 when malformed.
  */
 int ik__spf_v2_prefix(ik_str text, size_t *pos, unsigned *scopes);
+
+/*
+ * Parsed-record cache (cache.c).  Looks up (domain, text): on a hit sets
+ * *rec (NULL when the record is malformed, with *problem then) and *hit,
+ * and holds a reference that arena a releases when it is reset or freed.
+ * IK_ENOMEM only when that release cannot be registered.
+ */
+ik_status ik__spf_cache_get(ik_spf_cache *c, ik_arena *a, ik_str domain, ik_str text,
+                            const ik_spf_record **rec, ik_str *problem, int *hit);
+/*
+ * Stores a copy of a parse result (rec NULL with problem for a malformed
+ * record) for ttl seconds.  A cache that cannot allocate simply does not
+ * store: the evaluation never fails because of the cache.
+ */
+void ik__spf_cache_put(ik_spf_cache *c, ik_str domain, ik_str text, uint32_t ttl,
+                       const ik_spf_record *rec, ik_str problem);
 
 /* RFC 7208 7.3 left truncation to 253 octets (trailing dot dropped). */
 ik_str ik__spf_truncate_domain(ik_str s);

@@ -3,7 +3,8 @@
  *
  * Chunks grow geometrically from 4 KiB to 64 KiB; a request larger than a
  * quarter of the next chunk gets a dedicated chunk so big objects do not
- * waste the tail of a shared one.
+ * waste the tail of a shared one.  A reset keeps the largest ordinary chunk,
+ * so an arena reused per message stops calling the allocator.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@ typedef struct chunk {
     struct chunk *next;
     size_t size; /* usable bytes in data */
     size_t used;
+    int dedicated; /* holds one large object */
     max_align_t align_;
     unsigned char data[];
 } chunk;
@@ -89,15 +91,20 @@ void ik_arena_reset(ik_arena *a)
 {
     run_cleanups(a);
     const ik_allocator *al = arena_al(a);
+    /*
+     * Keep the largest ordinary chunk: an arena reset once per message or
+     * evaluation then settles on one chunk that holds a whole one, and
+     * steady use allocates nothing from the allocator.
+     */
     chunk *keep = NULL;
+    for (chunk *c = a->head; c; c = c->next)
+        if (!c->dedicated && (keep == NULL || c->size > keep->size))
+            keep = c;
     chunk *c = a->head;
     while (c) {
         chunk *n = c->next;
-        if (n == NULL && c->size == ARENA_FIRST) {
-            keep = c; /* the first, smallest chunk is at the tail */
-        } else {
+        if (c != keep)
             ik_free(al, c);
-        }
         c = n;
     }
     if (keep) {
@@ -106,7 +113,8 @@ void ik_arena_reset(ik_arena *a)
     }
     a->head = keep;
     a->used = 0;
-    a->next_size = keep ? ARENA_FIRST * 2 : ARENA_FIRST;
+    a->next_size = keep ? (keep->size < ARENA_MAXCHUNK ? keep->size * 2 : ARENA_MAXCHUNK)
+                        : ARENA_FIRST;
 }
 
 void ik_arena_set_limit(ik_arena *a, size_t max_bytes)
@@ -131,7 +139,8 @@ void *ik_arena_alloc(ik_arena *a, size_t size)
     chunk *c = a->head;
     if (c == NULL || c->size - c->used < need) {
         size_t csize = a->next_size;
-        if (need > csize / 4) {
+        /* a first chunk is an ordinary one whenever the request fits */
+        if (need > csize / 4 && (c != NULL || need > csize)) {
             /* dedicated chunk, placed second so the current one keeps
              * serving small requests */
             if (need > SIZE_MAX - sizeof(chunk))
@@ -141,6 +150,7 @@ void *ik_arena_alloc(ik_arena *a, size_t size)
                 return NULL;
             d->size = need;
             d->used = need;
+            d->dedicated = 1;
             if (c) {
                 d->next = c->next;
                 c->next = d;
@@ -156,6 +166,7 @@ void *ik_arena_alloc(ik_arena *a, size_t size)
             return NULL;
         n->size = csize;
         n->used = 0;
+        n->dedicated = 0;
         n->next = a->head;
         a->head = n;
         if (a->next_size < ARENA_MAXCHUNK)

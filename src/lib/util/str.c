@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "inkan/common.h"
+#include "util/util_int.h"
 
 ik_str ik_str_make(const char *p, size_t len)
 {
@@ -21,6 +22,21 @@ ik_str ik_str_c(const char *s)
 int ik_str_eq(ik_str a, ik_str b)
 {
     return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+void ik__ascii_lower(char *dst, const char *src, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, src + i, 8);
+        w = ik__lower8(w);
+        memcpy(dst + i, &w, 8);
+    }
+    for (; i < len; i++) {
+        char c = src[i];
+        dst[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
 }
 
 static unsigned char lower(unsigned char c)
@@ -45,10 +61,12 @@ int ik_str_caseeq_c(ik_str a, const char *lit)
 
 int ik_str_casestarts(ik_str s, const char *lit)
 {
-    size_t n = strlen(lit);
-    if (s.len < n)
-        return 0;
-    return ik_str_caseeq(ik_str_make(s.p, n), ik_str_make(lit, n));
+    /* one pass over the literal: no strlen first */
+    size_t i = 0;
+    for (; lit[i]; i++)
+        if (i >= s.len || lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
+            return 0;
+    return 1;
 }
 
 static int is_ws(char c)
