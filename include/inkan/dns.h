@@ -86,7 +86,9 @@ typedef struct ik_dns_query ik_dns_query;
 struct ik_dns_query {
     ik_str name;            /* lowercase, no trailing dot */
     uint16_t type;
-    ik_dns_answer *answer;  /* NULL until the driver answers */
+    ik_dns_answer *answer;  /* NULL until the driver answers; read-only:
+                               a resolver may share one answer between
+                               queries (the static zone does) */
     ik_dns_query *next;     /* the engine's pending list */
     void *engine_data;      /* for the engine that asked */
 };
