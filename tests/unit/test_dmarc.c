@@ -336,6 +336,19 @@ static void alabel_conversion(void)
     memset(longlab, 'a', 64);
     strcpy(longlab + 64, ".com");
     ASSERT_STATUS(ik_dmarc_domain_alabel(a, ik_str_c(longlab), &out), IK_ESYNTAX);
+    /* names at and past 253 octets, ASCII and U-labels (found by fuzzing) */
+    char name[1200] = "";
+    for (int i = 0; i < 127; i++)
+        strcat(name, i ? ".a" : "a");
+    ASSERT_OK(ik_dmarc_domain_alabel(a, ik_str_c(name), &out));
+    ASSERT_EQ(out.len, 253);
+    strcat(name, ".b");
+    ASSERT_STATUS(ik_dmarc_domain_alabel(a, ik_str_c(name), &out), IK_ESYNTAX);
+    name[0] = '\0';
+    for (int i = 0; i < 40; i++)
+        strcat(name, "\xc3\xb6\xc3\xb6\xc3\xb6pai.");
+    strcat(name, "example");
+    ASSERT_STATUS(ik_dmarc_domain_alabel(a, ik_str_c(name), &out), IK_ESYNTAX);
     ik_arena_free(a);
 }
 

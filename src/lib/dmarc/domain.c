@@ -193,13 +193,16 @@ ik_status ik_dmarc_domain_alabel(ik_arena *a, ik_str domain, ik_str *out)
         start = i + 1;
         if (llen == 0)
             return IK_ESYNTAX;
-        if (o)
+        if (o) {
+            if (o >= IK_DNS_NAME_MAX)
+                return IK_ESYNTAX; /* no room for another label */
             buf[o++] = '.';
+        }
         int ascii = 1;
         for (size_t k = 0; k < llen; k++)
             if (lab[k] >= 0x80)
                 ascii = 0;
-        size_t room = sizeof(buf) - 1 - o;
+        size_t room = IK_DNS_NAME_MAX - o; /* o <= IK_DNS_NAME_MAX here */
         if (ascii) {
             if (llen > IK_DNS_LABEL_MAX || llen > room)
                 return IK_ESYNTAX;
