@@ -22,8 +22,10 @@ CMAKE_BUILD = env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS cmake --build
 
 # Debian packages: build, test, peers for differential tests and benchmarks.
 DEPS_BUILD = build-essential cmake pkg-config clang libclang-rt-14-dev \
-	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data
-DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound python3-dkim python3-nacl libmail-dkim-perl openssl \
+	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data \
+	libpsl-dev publicsuffix
+DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
+	python3-dkim python3-nacl libmail-dkim-perl openssl \
 	valgrind
 DEPS = $(DEPS_BUILD) $(DEPS_TEST)
 

@@ -22,5 +22,6 @@
 #include "spf.h"
 #include "senderid.h"
 #include "dkim.h"
+#include "dmarc.h"
 
 #endif
