@@ -104,8 +104,9 @@ IK_EXTERN ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype,
 /*
  * Renders ar.  With field_name (a C string, e.g. "Authentication-Results")
  * the output is "Name: payload"; with NULL only the payload, laid out as if
- * it followed "Authentication-Results:".  Lines are folded with CRLF HTAB
- * at IK_AR_FOLD_WIDTH columns; when the field does not fit on one line each
+ * it followed "Authentication-Results:".  Lines are folded with CRLF SP (in
+ * place of one space, so unfolding restores every value exactly) at
+ * IK_AR_FOLD_WIDTH columns; when the field does not fit on one line each
  * result starts a line of its own.  No final CRLF.  No results give
  * "id; none" (RFC 8601 2.2).  ar.instance > 0 writes "i=N; " first
  * (RFC 8617 4.1.1).

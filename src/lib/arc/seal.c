@@ -25,7 +25,6 @@
 #include "inkan/base64.h"
 
 #define FOLD_WIDTH 78
-#define TAB_WIDTH 8
 
 enum { S_HEADERS, S_BODY, S_DONE };
 
@@ -179,40 +178,45 @@ ik_status ik_arc_seal_body(ik_arc_sealer *s, const void *p, size_t len)
 }
 
 /*
- * Appends text after "Name:" at column col, folding with CRLF HTAB at
- * spaces (never after a backslash, which would split a quoted-pair) when a
- * line would pass FOLD_WIDTH.  Runs of spaces collapse to one, which
- * relaxed canonicalization (RFC 6376 3.4.2) does anyway.
+ * Appends text after "Name:" at column col: the text is unfolded (line
+ * ends dropped, RFC 5322 2.2.3), then folded again with CRLF SP in place of
+ * single spaces (never one after a backslash, which would split a
+ * quoted-pair) when a line would pass FOLD_WIDTH.  Unfolding the result
+ * gives the unfolded text back byte for byte; relaxed canonicalization
+ * (RFC 6376 3.4.2) sees the same either way.
  */
 static void fold_words(ik_buf *o, size_t col, ik_str text)
 {
-    size_t i = 0;
+    ik_buf u;
+    ik_buf_init(&u, o->arena, 0);
+    for (size_t i = 0; i < text.len; i++)
+        if (text.p[i] != '\r' && text.p[i] != '\n')
+            ik_buf_putc(&u, text.p[i]);
+    if (ik_buf_error(&u) != IK_OK) {
+        o->err = o->err ? o->err : ik_buf_error(&u);
+        return;
+    }
+    const char *p = u.p;
+    size_t len = u.len, i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t'))
+        i++;
     int first = 1;
-    while (i < text.len) {
-        while (i < text.len && (text.p[i] == ' ' || text.p[i] == '\t' || text.p[i] == '\r' ||
-                                text.p[i] == '\n'))
-            i++;
-        if (i == text.len)
-            break;
+    while (i < len) {
         size_t j = i;
-        while (j < text.len) {
-            char c = text.p[j];
-            if ((c == ' ' || c == '\t' || c == '\r' || c == '\n') && text.p[j - 1] != '\\')
-                break;
+        while (j < len && !(p[j] == ' ' && j > i && p[j - 1] != '\\'))
             j++;
-        }
         size_t w = j - i;
         if (!first && col + 1 + w > FOLD_WIDTH) {
-            ik_buf_append(o, "\r\n\t", 3);
-            col = TAB_WIDTH;
+            ik_buf_append(o, "\r\n ", 3);
+            col = 1;
         } else {
             ik_buf_putc(o, ' ');
             col++;
         }
-        ik_buf_append(o, text.p + i, w);
+        ik_buf_append(o, p + i, w);
         col += w;
         first = 0;
-        i = j;
+        i = j < len ? j + 1 : j;
     }
 }
 

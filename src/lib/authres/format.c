@@ -5,9 +5,9 @@
  * The field is first laid out as a list of words (each a run that must not
  * be broken), each word marked with whether a result starts there.  Then
  * the words are placed greedily on lines of at most IK_AR_FOLD_WIDTH
- * columns (RFC 5322 2.1.1); a fold is CRLF HTAB, so it only ever replaces
- * a space that separated two words and unfolding restores the text
- * (RFC 5322 2.2.3).  A word longer than a line stays whole: breaking it
+ * columns (RFC 5322 2.1.1); a fold is CRLF SP, so it only ever replaces
+ * one space, and unfolding (RFC 5322 2.2.3) restores the text byte for byte,
+ * even inside a quoted-string or a comment.  A word longer than a line stays whole: breaking it
  * would change it.
  *
  * Quoting: a pvalue that is a token, or [local-part] "@" domain, is written
@@ -22,7 +22,6 @@
 #include "authres_int.h"
 #include "inkan/buf.h"
 
-#define TAB_WIDTH 8
 
 /* RFC 8601 2.2 Keyword = ldh-str (RFC 5321): letters, digits, hyphens, not
  * ending in a hyphen. */
@@ -227,8 +226,9 @@ ik_status ik_ar_format(ik_arena *a, const ik_ar *ar, const char *field_name, ik_
             /* Payload only: the caller writes "Name:" and a space. */
             col++;
         } else if (!one_line && !first && (starts_result || col + 1 + wlen > IK_AR_FOLD_WIDTH)) {
-            ik_buf_append(&o, "\r\n\t", 3);
-            col = TAB_WIDTH;
+            /* CRLF SP stands for exactly the one space it replaces. */
+            ik_buf_append(&o, "\r\n ", 3);
+            col = 1;
         } else {
             ik_buf_putc(&o, ' ');
             col++;
@@ -237,10 +237,8 @@ ik_status ik_ar_format(ik_arena *a, const ik_ar *ar, const char *field_name, ik_
         col += wlen;
         first = 0;
         i = j;
-        while (i < t->len && is_break(t->p, i))
-            i++;
-        while (next_start < L.nstarts && L.starts[next_start] < i)
-            next_start++; /* a result start inside skipped spaces: none */
+        if (i < t->len)
+            i++; /* exactly one separating space; more stay in the next word */
     }
     if (ik_buf_error(&o) != IK_OK)
         return ik_buf_error(&o);
