@@ -113,7 +113,8 @@ IK_EXTERN ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype,
  *
  * Returns IK_OK with *out in arena a; IK_EINVAL when a method, result,
  * ptype or property is not a Keyword (RFC 8601 2.2: ALPHA, DIGIT, "-",
- * starting with a letter or digit) or the authserv-id is empty; IK_ENOMEM.
+ * starting with a letter or digit) or the authserv-id is empty or holds a
+ * control character; IK_ENOMEM.
  */
 IK_EXTERN ik_status ik_ar_format(ik_arena *a, const ik_ar *ar, const char *field_name,
                                  ik_str *out);

@@ -148,6 +148,13 @@ ik_status ik_ar_format(ik_arena *a, const ik_ar *ar, const char *field_name, ik_
     *out = IK_STR_NULL;
     if (ar->authserv_id.len == 0)
         return IK_EINVAL;
+    /* Our authserv-id is configuration: controls in it are a mistake to
+     * report, not to paper over (values get CTLs replaced by spaces). */
+    for (size_t i = 0; i < ar->authserv_id.len; i++) {
+        unsigned char c = (unsigned char)ar->authserv_id.p[i];
+        if (c < 0x20 || c == 0x7f)
+            return IK_EINVAL;
+    }
     for (size_t i = 0; i < ar->nresults; i++) {
         const ik_ar_result *r = &ar->results[i];
         if (!keyword_ok(r->method) || !keyword_ok(r->result))
