@@ -22,5 +22,8 @@
 #include "spf.h"
 #include "senderid.h"
 #include "dkim.h"
+#include "authres.h"
+#include "iprev.h"
+#include "arc.h"
 
 #endif
