@@ -22,6 +22,11 @@
 #include "spf.h"
 #include "senderid.h"
 #include "dkim.h"
+#include "domainkeys.h"
+#include "adsp.h"
 #include "dmarc.h"
+#include "authres.h"
+#include "iprev.h"
+#include "arc.h"
 
 #endif

@@ -6,30 +6,6 @@
 
 #include "inkan/dkim.h"
 
-/* A header field as kept by the verifier and the signer. */
-typedef struct ik__dkim_hdr {
-    ik_str raw;   /* whole field without the final CRLF (arena copy) */
-    ik_str name;  /* view into raw: before ':', trailing WSP removed */
-} ik__dkim_hdr;
-
-/* Splits raw into name; IK_ESYNTAX without a ':' or with an empty name. */
-ik_status ik__dkim_hdr_init(ik__dkim_hdr *h, ik_str raw);
-
-/* Strips one final CRLF (or LF) from a raw field. */
-ik_str ik__dkim_strip_eol(ik_str field);
-
-/*
- * Feeds the header hash (RFC 6376 3.7): the fields named in h=, each time
- * the bottom-most not yet used instance (absent ones contribute nothing),
- * then the signature field sigfield with [b_start, b_end) deleted and
- * without its final CRLF.  used is scratch of nhdrs bytes.
- */
-ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs,
-                                size_t nhdrs, const ik_str *names, size_t nnames,
-                                ik_str sigfield, size_t b_start, size_t b_end,
-                                unsigned char *used, ik_buf *scratch);
-
-/* RFC 6376 3.5 d= / s= syntax (sub-domain labels). */
-int ik__dkim_domain_ok(ik_str d, int allow_underscore);
+#include "dkim_shared.h"
 
 #endif

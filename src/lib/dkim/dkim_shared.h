@@ -1,0 +1,41 @@
+/*
+ * dkim_shared.h - the few DKIM internals that sibling modules may use.
+ *
+ * ARC (src/lib/arc) signs and verifies with DKIM's canonicalization and
+ * header selection (RFC 8617 4.1.2, 4.1.3 import RFC 6376 3.4, 3.7 and
+ * 5.4.2), so it uses these instead of copying them.  Nothing else from
+ * dkim_int.h is visible outside src/lib/dkim; keep this list short and
+ * stable, since DKIM2 will replace ARC and others tune DKIM for speed.
+ */
+#ifndef IK_DKIM_SHARED_H
+#define IK_DKIM_SHARED_H
+
+#include "inkan/dkim.h"
+
+/* A header field as kept by the verifier and the signer. */
+typedef struct ik__dkim_hdr {
+    ik_str raw;   /* whole field without the final CRLF (arena copy) */
+    ik_str name;  /* view into raw: before ':', trailing WSP removed */
+} ik__dkim_hdr;
+
+/* Splits raw into name; IK_ESYNTAX without a ':' or with an empty name. */
+ik_status ik__dkim_hdr_init(ik__dkim_hdr *h, ik_str raw);
+
+/* Strips one final CRLF (or LF) from a raw field. */
+ik_str ik__dkim_strip_eol(ik_str field);
+
+/*
+ * Feeds the header hash (RFC 6376 3.7): the fields named in h=, each time
+ * the bottom-most not yet used instance (absent ones contribute nothing),
+ * then the signature field sigfield with [b_start, b_end) deleted and
+ * without its final CRLF.  used is scratch of nhdrs bytes.
+ */
+ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs,
+                                size_t nhdrs, const ik_str *names, size_t nnames,
+                                ik_str sigfield, size_t b_start, size_t b_end,
+                                unsigned char *used, ik_buf *scratch);
+
+/* RFC 6376 3.5 d= / s= syntax (sub-domain labels). */
+int ik__dkim_domain_ok(ik_str d, int allow_underscore);
+
+#endif
