@@ -16,6 +16,9 @@
  * constant per canonicalizer (plus taps).
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dkim_int.h"
 
@@ -29,6 +32,8 @@ typedef struct body_tap {
 
 #define BODY_MAX_TAPS 32
 #define BODY_STAGE 4096
+/* Runs at least this long are hashed in place rather than staged. */
+#define BODY_DIRECT 512
 
 struct ik_dkim_body {
     ik_dkim_canon canon;
@@ -82,10 +87,9 @@ ik_status ik_dkim_body_add_buf(ik_dkim_body *b, ik_buf *out, uint64_t limit, siz
     return IK_OK;
 }
 
-static void body_flush(ik_dkim_body *b)
+/* Feeds canonical octets to every tap, each up to its limit. */
+static void body_feed(ik_dkim_body *b, const unsigned char *p, size_t n)
 {
-    size_t n = b->nstage;
-    b->nstage = 0;
     if (n == 0 || b->err != IK_OK)
         return;
     for (size_t i = 0; i < b->ntaps; i++) {
@@ -95,16 +99,23 @@ static void body_flush(ik_dkim_body *b)
         uint64_t room = t->limit - t->fed;
         size_t take = room < n ? (size_t)room : n;
         if (t->hash != NULL) {
-            ik_status st = ik_hash_update(t->hash, b->stage, take);
+            ik_status st = ik_hash_update(t->hash, p, take);
             if (st != IK_OK)
                 b->err = st;
         } else {
-            ik_buf_append(t->buf, b->stage, take);
+            ik_buf_append(t->buf, p, take);
             if (ik_buf_error(t->buf) != IK_OK)
                 b->err = ik_buf_error(t->buf);
         }
         t->fed += take;
     }
+}
+
+static void body_flush(ik_dkim_body *b)
+{
+    size_t n = b->nstage;
+    b->nstage = 0;
+    body_feed(b, b->stage, n);
 }
 
 static inline void body_emit(ik_dkim_body *b, unsigned char c)
@@ -113,6 +124,23 @@ static inline void body_emit(ik_dkim_body *b, unsigned char c)
         body_flush(b);
     b->stage[b->nstage++] = c;
     b->length++;
+}
+
+/*
+ * Emits a run of canonical octets taken straight from the input: short
+ * runs are staged (one hash update per BODY_STAGE octets), long ones go to
+ * the taps without a copy, after whatever is staged.
+ */
+static void body_emit_span(ik_dkim_body *b, const unsigned char *p, size_t n)
+{
+    b->length += n;
+    if (n < BODY_DIRECT && n <= BODY_STAGE - b->nstage) {
+        memcpy(b->stage + b->nstage, p, n);
+        b->nstage += n;
+        return;
+    }
+    body_flush(b);
+    body_feed(b, p, n);
 }
 
 /* Content is about to be emitted: release held-back line ends first. */
@@ -142,6 +170,62 @@ static inline void body_line_end(ik_dkim_body *b)
     b->pending_eol++;
 }
 
+/* One octet through the state machine: the reference for the fast path. */
+static inline void body_step(ik_dkim_body *b, unsigned char c, int relaxed)
+{
+    if (b->cr) {
+        b->cr = 0;
+        if (c == '\n') {
+            body_line_end(b);
+            return;
+        }
+        body_content(b, '\r'); /* a lone CR is content */
+    }
+    if (c == '\r')
+        b->cr = 1;
+    else if (relaxed && (c == ' ' || c == '\t'))
+        b->wsp = 1;
+    else
+        body_content(b, c);
+}
+
+/*
+ * Relaxed body: the length of the prefix of s[0..n) that relaxed
+ * canonicalization leaves as it is, judged at positions 0..n-2 (each needs
+ * the octet after it), so the result is at most n - 1.  An octet changes
+ * the output only if it is a TAB, or a SP followed by SP, TAB or CR (a run
+ * to squeeze, or whitespace that may end a line, RFC 6376 3.4.4); a single
+ * SP between other octets, line ends inside the run, lone CRs and LFs pass
+ * through unchanged.  The caller trims line ends off the end of the span.
+ */
+static inline int relaxed_special(const unsigned char *s)
+{
+    return s[0] == '\t' || (s[0] == ' ' && (s[1] == ' ' || s[1] == '\t' || s[1] == '\r'));
+}
+
+static size_t relaxed_span(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+    for (; i + 17 <= n; i += 16) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i next_ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(d, sp), _mm_cmpeq_epi8(d, tab)),
+                                       _mm_cmpeq_epi8(d, cr));
+        __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(c, tab),
+                                   _mm_and_si128(_mm_cmpeq_epi8(c, sp), next_ws));
+        int m = _mm_movemask_epi8(bad);
+        if (m != 0)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i + 1 < n; i++)
+        if (relaxed_special(s + i))
+            return i;
+    return n > 0 ? n - 1 : 0;
+}
+
 ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
 {
     if (b->finished)
@@ -149,23 +233,26 @@ ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
     b->started = 1;
     const unsigned char *s = p;
     int relaxed = b->canon == IK_DKIM_CANON_RELAXED;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = s[i];
-        if (b->cr) {
-            b->cr = 0;
-            if (c == '\n') {
-                body_line_end(b);
-                continue;
+    size_t i = 0;
+    while (i < len) {
+        if (!b->cr && !b->wsp && b->pending_eol == 0) {
+            /* Nothing held back: copy the longest run the canonicalization
+             * leaves unchanged, minus the line ends (and a CR that may
+             * start one) at its end, which must wait for content. */
+            size_t j = relaxed ? i + relaxed_span(s + i, len - i) : len;
+            if (j > i && s[j - 1] == '\r')
+                j--;
+            while (j - i >= 2 && s[j - 2] == '\r' && s[j - 1] == '\n')
+                j -= 2;
+            if (j > i) {
+                body_emit_span(b, s + i, j - i);
+                b->line_content = 1;
+                i = j;
+                if (i == len)
+                    break;
             }
-            body_content(b, '\r'); /* a lone CR is content */
         }
-        if (c == '\r') {
-            b->cr = 1;
-        } else if (relaxed && (c == ' ' || c == '\t')) {
-            b->wsp = 1;
-        } else {
-            body_content(b, c);
-        }
+        body_step(b, s[i++], relaxed);
     }
     body_flush(b);
     return b->err;
