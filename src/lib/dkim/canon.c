@@ -252,7 +252,16 @@ ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
                     break;
             }
         }
-        body_step(b, s[i++], relaxed);
+        unsigned char c = s[i++];
+        if (relaxed && !b->cr && (c == ' ' || c == '\t')) {
+            /* A whitespace run: one flag for all of it (indentation, the
+             * spaces before a soft line break). */
+            b->wsp = 1;
+            while (i < len && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            continue;
+        }
+        body_step(b, c, relaxed);
     }
     body_flush(b);
     return b->err;
