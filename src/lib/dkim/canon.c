@@ -240,6 +240,32 @@ ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
              * leaves unchanged, minus the line ends (and a CR that may
              * start one) at its end, which must wait for content. */
             size_t j = relaxed ? i + relaxed_span(s + i, len - i) : len;
+            if (relaxed && j < len && (s[j] == ' ' || s[j] == '\t')) {
+                /* A whitespace run to squeeze or drop (RFC 6376 3.4.4). */
+                size_t k = j + 1;
+                while (k < len && (s[k] == ' ' || s[k] == '\t'))
+                    k++;
+                if (k < len && s[k] != '\r') {
+                    /* Content follows on this line, so everything before
+                     * the run stands, line ends included; the run is one SP. */
+                    body_emit_span(b, s + i, j - i);
+                    body_emit(b, ' ');
+                    b->line_content = 1;
+                    i = k;
+                    continue;
+                }
+                if (k + 1 < len && s[k] == '\r' && s[k + 1] == '\n' &&
+                    (j == i || s[j - 1] != '\n')) {
+                    /* Whitespace ending a line whose content (if any) is
+                     * already out: dropped; the CRLF is looked at next. */
+                    if (j > i) {
+                        body_emit_span(b, s + i, j - i);
+                        b->line_content = 1;
+                    }
+                    i = k;
+                    continue;
+                }
+            }
             if (j > i && s[j - 1] == '\r')
                 j--;
             while (j - i >= 2 && s[j - 2] == '\r' && s[j - 1] == '\n')
