@@ -388,25 +388,45 @@ ik_status ik_dkim_canon_header(ik_dkim_canon c, ik_str field, ik_buf *out)
     while (nlen > 0 && (is_wsp((unsigned char)field.p[nlen - 1]) || field.p[nlen - 1] == '\r' ||
                         field.p[nlen - 1] == '\n'))
         nlen--;
-    for (size_t i = 0; i < nlen; i++) {
-        unsigned char ch = (unsigned char)field.p[i];
-        ik_buf_putc(out, (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
+    char lower[64];
+    for (size_t i = 0; i < nlen;) {
+        size_t take = nlen - i < sizeof(lower) ? nlen - i : sizeof(lower);
+        for (size_t k = 0; k < take; k++) {
+            unsigned char ch = (unsigned char)field.p[i + k];
+            lower[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        ik_buf_append(out, lower, take);
+        i += take;
     }
     ik_buf_putc(out, ':');
-    int wsp = 0, any = 0;
-    for (size_t i = nend + 1; i < field.len && colon >= 0; i++) {
+    if (colon < 0) {
+        ik_buf_append(out, "\r\n", 2);
+        return ik_buf_error(out);
+    }
+    /* The value as runs of octets other than WSP, CR and LF, each appended
+     * whole, joined by one SP where whitespace or a fold separated them. */
+    int sep = 0, any = 0;
+    for (size_t i = nend + 1; i < field.len;) {
         unsigned char ch = (unsigned char)field.p[i];
-        if (ch == '\r' || ch == '\n')
-            continue; /* unfolding removes the line breaks */
-        if (is_wsp(ch)) {
-            wsp = 1;
+        if (ch == '\r' || ch == '\n') {
+            i++; /* unfolding removes the line breaks */
             continue;
         }
-        if (wsp && any)
+        if (is_wsp(ch)) {
+            sep = 1;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < field.len && !is_wsp((unsigned char)field.p[j]) && field.p[j] != '\r' &&
+               field.p[j] != '\n')
+            j++;
+        if (sep && any)
             ik_buf_putc(out, ' ');
-        wsp = 0;
+        ik_buf_append(out, field.p + i, j - i);
+        sep = 0;
         any = 1;
-        ik_buf_putc(out, (char)ch);
+        i = j;
     }
     ik_buf_append(out, "\r\n", 2);
     return ik_buf_error(out);
