@@ -502,6 +502,7 @@ typedef struct sign_ctx {
     EVP_MD_CTX *mctx;
     const db_msg *base;
     unsigned char (*digest)[32];
+    EVP_MD *md;
 } sign_ctx;
 
 static int sign_field(void *ctx, const char *p, size_t len)
@@ -547,6 +548,21 @@ static int raw_sign(void *ctx, const db_msg *m)
     return EVP_PKEY_sign(c->pctx, sig, &n, d, 32) == 1;
 }
 
+/* OpenSSL signing the message as `openssl dgst -sha256 -sign` would: one
+ * SHA-256 over all its bytes, then the signature. */
+static int msg_sign(void *ctx, const db_msg *m)
+{
+    sign_ctx *c = ctx;
+    unsigned char sig[512], d[32];
+    size_t n = sizeof(sig);
+    if (EVP_Digest(m->p, m->len, d, NULL, c->md, NULL) != 1)
+        return 0;
+    if (c->alg == IK_DKIM_ALG_ED25519_SHA256)
+        return EVP_DigestSignInit(c->mctx, NULL, NULL, NULL, c->pk) == 1 &&
+               EVP_DigestSign(c->mctx, sig, &n, d, 32) == 1;
+    return EVP_PKEY_sign(c->pctx, sig, &n, d, 32) == 1;
+}
+
 static void sign_open(sign_ctx *c, ik_dkim_alg alg, const db_msg *m, size_t n)
 {
     memset(c, 0, sizeof(*c));
@@ -566,7 +582,7 @@ static void sign_open(sign_ctx *c, ik_dkim_alg alg, const db_msg *m, size_t n)
         ssl_die("signing key");
     BIO_free(bio);
     ik_buf_release(&pem);
-    EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    EVP_MD *md = c->md = EVP_MD_fetch(NULL, "SHA256", NULL);
     c->mctx = EVP_MD_CTX_new();
     c->pctx = EVP_PKEY_CTX_new(c->pk, NULL);
     if (md == NULL || c->mctx == NULL || c->pctx == NULL)
@@ -580,7 +596,6 @@ static void sign_open(sign_ctx *c, ik_dkim_alg alg, const db_msg *m, size_t n)
     for (size_t i = 0; i < n; i++)
         if (EVP_Digest(m[i].p, m[i].len, c->digest[i], NULL, md, NULL) != 1)
             ssl_die("digest");
-    EVP_MD_free(md);
 }
 
 static void sign_close(sign_ctx *c)
@@ -590,6 +605,7 @@ static void sign_close(sign_ctx *c)
     EVP_PKEY_free(c->pk);
     EVP_PKEY_CTX_free(c->pctx);
     EVP_MD_CTX_free(c->mctx);
+    EVP_MD_free(c->md);
     free(c->digest);
 }
 
@@ -711,7 +727,7 @@ int main(int argc, char **argv)
     }
 
     /* Signing: the small messages of the unsigned corpus. */
-    rate sg[2] = { { 0 } }, raw[2] = { { 0 } };
+    rate sg[2] = { { 0 } }, raw[2] = { { 0 } }, full[2] = { { 0 } };
     size_t nsmall = 0, small_bytes = 0;
     if (want(only, "sign")) {
         db_corpus u;
@@ -728,8 +744,10 @@ int main(int argc, char **argv)
             sign_ctx sc;
             sign_open(&sc, a ? IK_DKIM_ALG_ED25519_SHA256 : IK_DKIM_ALG_RSA_SHA256, small,
                       nsmall);
-            runner rs[2] = { { raw_sign, &sc, &raw[a], 0 }, { inkan_sign, &sc, &sg[a], 0 } };
-            measure(rs, 2, small, nsmall, secs);
+            runner rs[3] = { { raw_sign, &sc, &raw[a], 0 },
+                             { msg_sign, &sc, &full[a], 0 },
+                             { inkan_sign, &sc, &sg[a], 0 } };
+            measure(rs, 3, small, nsmall, secs);
             sign_close(&sc);
         }
         free(small);
@@ -754,15 +772,18 @@ int main(int argc, char **argv)
         printf("\nsigning: %zu messages under 10 KB, %.1f MB\n", nsmall,
                (double)small_bytes / 1e6);
         printf("  %-44s %10s %9s %10s\n", "implementation", "sigs/s", "MB/s", "of OpenSSL");
-        static const char *const sname[2][2] = {
-            { "OpenSSL raw sign rsa-2048 (digest only)", "libinkan ik_dkim_sign rsa-sha256" },
-            { "OpenSSL raw sign ed25519 (digest only)", "libinkan ik_dkim_sign ed25519-sha256" },
+        static const char *const sname[2][3] = {
+            { "OpenSSL raw sign rsa-2048 (digest only)", "OpenSSL SHA-256 of message + sign",
+              "libinkan ik_dkim_sign rsa-sha256" },
+            { "OpenSSL raw sign ed25519 (digest only)", "OpenSSL SHA-256 of message + sign",
+              "libinkan ik_dkim_sign ed25519-sha256" },
         };
         for (int a = 0; a < 2; a++) {
             if (!raw[a].ran)
                 continue;
             row(sname[a][0], raw[a], &raw[a], NULL);
-            row(sname[a][1], sg[a], &raw[a], NULL);
+            row(sname[a][1], full[a], &raw[a], NULL);
+            row(sname[a][2], sg[a], &raw[a], NULL);
         }
     }
     char path[4096];
@@ -789,9 +810,12 @@ int main(int argc, char **argv)
     if (sg[0].ran)
         check("rsa-sha256 sign, share of OpenSSL's rate", 100 * sg[0].msgs / raw[0].msgs, 90,
               "%", &ok);
-    if (sg[1].ran)
+    if (sg[1].ran) {
         check("ed25519-sha256 sign, share of OpenSSL's rate", 100 * sg[1].msgs / raw[1].msgs,
               90, "%", &ok);
+        printf("  %-40s %8.2f%% (no target: see bench/README.md)\n",
+               "ed25519-sha256 sign, share of hash+sign", 100 * sg[1].msgs / full[1].msgs);
+    }
     for (int a = 0; a < 2; a++)
         if ((in[a].ran && in[a].pass != in[a].n) || (od[a].ran && od[a].pass != od[a].n) ||
             (bd[a].ran && bd[a].pass != bd[a].n))
