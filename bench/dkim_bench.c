@@ -691,7 +691,7 @@ int main(int argc, char **argv)
     rate in[2] = { { 0 } }, od[2] = { { 0 } }, py[2] = { { 0 } }, bd[2] = { { 0 } };
     size_t nmsg[2] = { 0 }, bytes[2] = { 0 };
     for (int a = 0; a < 2; a++) {
-        if (alg_only && strcmp(alg_only, algs[a]) != 0)
+        if ((alg_only && strcmp(alg_only, algs[a]) != 0) || (only && strcmp(only, "sign") == 0))
             continue;
         db_corpus c;
         db_corpus_load(&c, dir, algs[a]);

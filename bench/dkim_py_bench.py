@@ -73,12 +73,13 @@ def main():
         size = sum(len(m) for m in msgs)
         ok = sum(1 for m in msgs if dkim.verify(m, dnsfunc=dnsfunc))
         passes = 0
-        t0 = time.perf_counter()
+        # CPU time of the process, as the C side times its passes.
+        t0 = time.process_time()
         while True:
             for m in msgs:
                 dkim.verify(m, dnsfunc=dnsfunc)
             passes += 1
-            el = time.perf_counter() - t0
+            el = time.process_time() - t0
             if el >= args.seconds:
                 break
         rate = passes * len(msgs) / el
