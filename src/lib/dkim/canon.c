@@ -11,6 +11,15 @@
  * A line end is CRLF only; a lone CR or LF is ordinary content, as RFC 6376
  * 3.4 canonicalizes lines of a CRLF message.
  *
+ * Speed: whenever nothing is held back, the longest run of input that the
+ * canonicalization leaves unchanged is found with a vector scan (simple:
+ * all of the chunk; relaxed: up to the next TAB, or SP followed by SP, TAB
+ * or CR) and passed on without the state machine: long runs are hashed in
+ * place, short ones staged, and whitespace runs squeezed to one SP or
+ * dropped before a CRLF on the spot.  Line ends that may be trailing, and
+ * the octets at a chunk's edge, still go through the state machine, which
+ * is the reference; both must agree with the model in tests/unit/test_dkim.c.
+ *
  * Ownership: the canonicalizer and its hashes live in the caller's arena.
  * Threads: one canonicalizer per thread.  Limits: none needed, memory is
  * constant per canonicalizer (plus taps).
