@@ -69,7 +69,9 @@ static const char verify_usage[] =
     "  --arc-seal           print the message with a new ARC set prepended\n"
     "  --domain D, --selector S, --key FILE, --algorithm A, --timestamp T\n"
     "                       the sealer's d=, s=, private key, rsa-sha256 or\n"
-    "                       ed25519-sha256 (default: from the key), and t=\n" CLI_DNS_USAGE;
+    "                       ed25519-sha256 (default: from the key), and t=\n"
+    "  --authres-from FILE  --arc-seal: take the results (and cv) from FILE, the\n"
+    "                       message as it arrived before we changed it\n" CLI_DNS_USAGE;
 
 enum {
     OPT_IP = 1,
@@ -92,6 +94,7 @@ enum {
     OPT_KEY,
     OPT_ALGORITHM,
     OPT_TIMESTAMP,
+    OPT_AUTHRES_FROM,
     OPT_HELP
 };
 
@@ -561,6 +564,7 @@ static int verify_one(const char *path, ik_arena *a, const vopts *o, int prefix,
 
 typedef struct seal_opts {
     const char *domain, *selector, *key, *algorithm;
+    const char *authres_from; /* verify this file (as it arrived) instead */
     int64_t timestamp;
 } seal_opts;
 
@@ -651,13 +655,21 @@ static int arc_seal(const char *path, ik_arena *a, const vopts *o, const seal_op
         ik_pkey_free(key);
         return 2;
     }
-    /* Pass 1: validate and compute our results. */
+    /* Pass 1: validate and compute our results, on the message as it
+     * arrived when that is another file (an intermediary that changes the
+     * message validates first, then seals what it sends, RFC 8617 5.1). */
+    ik_str arrived = msg;
+    if (so->authres_from &&
+        cli_read_file(a, so->authres_from, SEAL_MAX, "verify", &arrived) != 0) {
+        ik_pkey_free(key);
+        return 2;
+    }
     vrun x = { NULL, a, o->r };
     ik_status st = begin(&x, o);
     cli_msg m;
     cli_msg_init(&m, &verify_sink, &x);
     if (st == IK_OK)
-        st = cli_msg_feed(&m, msg.p, msg.len);
+        st = cli_msg_feed(&m, arrived.p, arrived.len);
     if (st == IK_OK)
         st = cli_msg_end(&m);
     if (st == IK_OK)
@@ -749,6 +761,7 @@ int cli_verify(int argc, char **argv)
         { "key", required_argument, NULL, OPT_KEY },
         { "algorithm", required_argument, NULL, OPT_ALGORITHM },
         { "timestamp", required_argument, NULL, OPT_TIMESTAMP },
+        { "authres-from", required_argument, NULL, OPT_AUTHRES_FROM },
         { "help", no_argument, NULL, OPT_HELP },
         CLI_DNS_LONGOPTS,
         { NULL, 0, NULL, 0 },
@@ -762,7 +775,7 @@ int cli_verify(int argc, char **argv)
     int rfc7489 = 0, seal = 0, opt, r;
     ik_str trusted[MAX_TRUSTED];
     size_t ntrusted = 0;
-    seal_opts so = { NULL, NULL, NULL, NULL, -1 };
+    seal_opts so = { NULL, NULL, NULL, NULL, NULL, -1 };
     uint64_t u;
     ik_str bad;
 
@@ -817,6 +830,7 @@ int cli_verify(int argc, char **argv)
                 return 2;
             so.timestamp = (int64_t)u;
             break;
+        case OPT_AUTHRES_FROM: so.authres_from = optarg; break;
         case OPT_HELP: fputs(verify_usage, stdout); return 0;
         default:
             r = cli_dns_option(&dns, opt, optarg, prog);
@@ -862,9 +876,10 @@ int cli_verify(int argc, char **argv)
         o.cfg.methods |= IK_VERIFY_ARC;
         if (so.timestamp < 0 && o.cfg.now)
             so.timestamp = o.cfg.now;
-    } else if (so.domain || so.selector || so.key || so.algorithm || so.timestamp >= 0) {
-        cli_error(prog, "--domain, --selector, --key, --algorithm and --timestamp go with "
-                        "--arc-seal");
+    } else if (so.domain || so.selector || so.key || so.algorithm || so.timestamp >= 0 ||
+               so.authres_from) {
+        cli_error(prog, "--domain, --selector, --key, --algorithm, --timestamp and "
+                        "--authres-from go with --arc-seal");
         return 2;
     }
     char host[256];
