@@ -376,8 +376,12 @@ static void json_dmarc(ik_buf *b, int *first, ik_verify *v)
     ik_buf_putc(b, '{');
     cli_json_kv_c(b, &f, "result", ik_dmarc_result_name(o->result));
     cli_json_kv_c(b, &f, "disposition", ik_dmarc_policy_name(o->disposition));
-    if (d && d->record)
-        cli_json_kv_c(b, &f, "policy", ik_dmarc_policy_name(d->published));
+    if (d && d->record) {
+        /* The published policy that applies (p, sp or np). */
+        ik_dmarc_policy pub = d->record_broken ? IK_DMARC_P_NONE
+                              : d->policy_tag.len ? d->published : d->record->p;
+        cli_json_kv_c(b, &f, "policy", ik_dmarc_policy_name(pub));
+    }
     else
         cli_json_kv_null(b, &f, "policy");
     cli_json_kv(b, &f, "policy_tag", d ? d->policy_tag : IK_STR_NULL);
@@ -738,6 +742,18 @@ static int parse_u64(const char *opt, const char *arg, uint64_t max, uint64_t *o
     return 0;
 }
 
+/* A domain name in LDH form (RFC 5890 2.3.1), one trailing dot allowed. */
+static int domain_ok(const char *s)
+{
+    if (ik_dns_name_check(ik_str_c(s)) != IK_OK)
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_'))
+            return 0;
+    return 1;
+}
+
 int cli_verify(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -795,7 +811,7 @@ int cli_verify(int argc, char **argv)
                 cli_error(prog, "more than %d --trusted-sealer options", MAX_TRUSTED);
                 return 2;
             }
-            if (ik_dns_name_check(ik_str_c(optarg)) != IK_OK) {
+            if (!domain_ok(optarg)) {
                 cli_error(prog, "--trusted-sealer: '%s' is not a domain name", optarg);
                 return 2;
             }
