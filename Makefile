@@ -28,6 +28,8 @@ DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
 	python3-dkim python3-nacl libmail-dkim-perl openssl \
 	valgrind
 DEPS = $(DEPS_BUILD) $(DEPS_TEST)
+# Peers and tools only the benchmarks use (bench/README.md).
+DEPS_BENCH = libopendkim-dev python3-dkim python3-nacl time
 
 .PHONY: all deps build test test-unit test-asan fuzz-smoke fuzz-long demo bench clean
 
@@ -73,6 +75,7 @@ demo: build
 	@sh examples/demo.sh $(BUILD)/inkan
 
 bench: deps
+	@sh scripts/deps.sh $(DEPS_BENCH)
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIK_BENCH=ON >/dev/null
 	@$(CMAKE_BUILD) build-bench -j $(JOBS)
 	@sh bench/run.sh build-bench

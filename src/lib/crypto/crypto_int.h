@@ -11,4 +11,7 @@
 /* Wraps pk (ownership passes, also on failure) into a new ik_pkey. */
 ik_status ik__pkey_wrap(const ik_allocator *al, EVP_PKEY *pk, int has_private, ik_pkey **out);
 
+/* The digest for alg, fetched once per process (see hash.c). */
+const EVP_MD *ik__crypto_md(ik_hash_alg alg);
+
 #endif

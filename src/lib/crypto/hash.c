@@ -1,11 +1,20 @@
 /*
  * hash.c - streaming SHA-1 / SHA-256 over EVP_MD_CTX (see inkan/crypto.h).
  *
- * The EVP_MD objects come from EVP_sha1()/EVP_sha256(): constant, shared,
- * never freed.  Threads: one ik_hash per thread at a time.
+ * The EVP_MD objects are fetched once per process (EVP_MD_fetch from the
+ * default library context, under pthread_once) and kept for its lifetime:
+ * EVP_sha256() would make OpenSSL 3 look the implementation up again, under
+ * its method-store lock, at every EVP_DigestInit_ex.  That pair of pointers
+ * is the library's only process-wide state; it is written once before any
+ * reader sees it and never changes after, like the static EVP_MD objects
+ * OpenSSL itself hands out.
+ * Threads: one ik_hash per thread at a time; ik__crypto_md from any thread.
  */
+#include <pthread.h>
+
 #include <openssl/evp.h>
 
+#include "crypto_int.h"
 #include "inkan/crypto.h"
 
 struct ik_hash {
@@ -15,9 +24,28 @@ struct ik_hash {
     int in_arena;
 };
 
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static const EVP_MD *md_fetched[2];
+
+static void md_fetch(void)
+{
+    EVP_MD *sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+    EVP_MD *sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    /* Without a provider for one (a FIPS-only configuration has no SHA-1
+     * for signatures, say) the implicit lookup stays as the fallback. */
+    md_fetched[IK_HASH_SHA1] = sha1 ? sha1 : EVP_sha1();
+    md_fetched[IK_HASH_SHA256] = sha256 ? sha256 : EVP_sha256();
+}
+
+const EVP_MD *ik__crypto_md(ik_hash_alg alg)
+{
+    pthread_once(&md_once, md_fetch);
+    return md_fetched[alg == IK_HASH_SHA1 ? IK_HASH_SHA1 : IK_HASH_SHA256];
+}
+
 static const EVP_MD *hash_md(ik_hash_alg alg)
 {
-    return alg == IK_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
+    return ik__crypto_md(alg);
 }
 
 size_t ik_hash_size(ik_hash_alg alg)

@@ -7,10 +7,15 @@
  *
  * Ownership: ik_pkey is reference counted (atomic), "caller frees".
  * Threads: an ik_pkey is immutable once built; EVP_PKEY objects may be used
- * concurrently for verify/sign, each call making its own EVP_PKEY_CTX.
+ * concurrently for verify/sign.  Each call takes an operation context from
+ * the key's small pool (under the key's mutex) or makes one, and puts it
+ * back after: setting up an EVP_PKEY_CTX (provider fetches, padding and
+ * digest parameters) costs a good part of an RSA-2048 verification, and a
+ * key cache serves the same key to message after message.
  * OpenSSL's error queue is thread-local; every failure path clears it so
  * that stale errors never leak into a later, unrelated call.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -24,6 +29,16 @@
 #include "crypto_int.h"
 #include "inkan/crypto.h"
 
+/* Idle contexts kept per key, operation and digest. */
+#define PKEY_POOL 4
+
+enum { OP_VERIFY, OP_SIGN, OP_COUNT };
+
+typedef struct pkey_pool {
+    void *ctx[PKEY_POOL]; /* EVP_PKEY_CTX (RSA) or EVP_MD_CTX (Ed25519) */
+    size_t n;
+} pkey_pool;
+
 struct ik_pkey {
     EVP_PKEY *pk;
     ik_key_type type;
@@ -31,6 +46,8 @@ struct ik_pkey {
     int has_private;
     atomic_uint refs;
     const ik_allocator *al;
+    pthread_mutex_t mu;            /* guards pool */
+    pkey_pool pool[OP_COUNT][2];   /* [operation][ik_hash_alg] */
 };
 
 ik_status ik__pkey_wrap(const ik_allocator *al, EVP_PKEY *pk, int has_private, ik_pkey **out)
@@ -58,6 +75,12 @@ ik_status ik__pkey_wrap(const ik_allocator *al, EVP_PKEY *pk, int has_private, i
     k->has_private = has_private;
     atomic_init(&k->refs, 1);
     k->al = al;
+    memset(k->pool, 0, sizeof(k->pool));
+    if (pthread_mutex_init(&k->mu, NULL) != 0) {
+        EVP_PKEY_free(pk);
+        ik_free(al, k);
+        return IK_ENOMEM;
+    }
     *out = k;
     return IK_OK;
 }
@@ -158,6 +181,63 @@ ik_status ik_pkey_generate(const ik_allocator *al, ik_key_type type, unsigned bi
     return ik__pkey_wrap(al, pk, 1, out);
 }
 
+/* ---- operation contexts ------------------------------------------------- */
+
+static void ctx_free(const ik_pkey *k, void *ctx)
+{
+    if (k->type == IK_KEY_ED25519)
+        EVP_MD_CTX_free(ctx);
+    else
+        EVP_PKEY_CTX_free(ctx);
+}
+
+/*
+ * An operation context for k: from the pool, or new.  RSA: an EVP_PKEY_CTX
+ * initialized for op with PKCS#1 v1.5 padding and alg's digest, ready for
+ * any number of EVP_PKEY_verify/EVP_PKEY_sign calls.  Ed25519: an
+ * EVP_MD_CTX; EVP_DigestVerifyInit/EVP_DigestSignInit must still run per
+ * call, but on a reused context they reuse its EVP_PKEY_CTX.  NULL on OOM.
+ */
+static void *ctx_take(ik_pkey *k, int op, ik_hash_alg alg)
+{
+    pkey_pool *p = &k->pool[op][alg];
+    void *ctx = NULL;
+    pthread_mutex_lock(&k->mu);
+    if (p->n > 0)
+        ctx = p->ctx[--p->n];
+    pthread_mutex_unlock(&k->mu);
+    if (ctx != NULL)
+        return ctx;
+    if (k->type == IK_KEY_ED25519)
+        return EVP_MD_CTX_new();
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+    if (c == NULL)
+        return NULL;
+    int ok = op == OP_VERIFY ? EVP_PKEY_verify_init(c) : EVP_PKEY_sign_init(c);
+    if (ok != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(c, ik__crypto_md(alg)) != 1) {
+        EVP_PKEY_CTX_free(c);
+        ERR_clear_error();
+        return NULL;
+    }
+    return c;
+}
+
+/* Returns a context after a completed operation (freed when the pool is
+ * full). */
+static void ctx_give(ik_pkey *k, int op, ik_hash_alg alg, void *ctx)
+{
+    pkey_pool *p = &k->pool[op][alg];
+    pthread_mutex_lock(&k->mu);
+    if (p->n < PKEY_POOL) {
+        p->ctx[p->n++] = ctx;
+        ctx = NULL;
+    }
+    pthread_mutex_unlock(&k->mu);
+    if (ctx != NULL)
+        ctx_free(k, ctx);
+}
+
 ik_pkey *ik_pkey_ref(ik_pkey *k)
 {
     if (k != NULL)
@@ -170,6 +250,11 @@ ik_pkey *ik_pkey_free(ik_pkey *k)
     if (k == NULL)
         return NULL;
     if (atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) == 1) {
+        for (int op = 0; op < OP_COUNT; op++)
+            for (int h = 0; h < 2; h++)
+                for (size_t i = 0; i < k->pool[op][h].n; i++)
+                    ctx_free(k, k->pool[op][h].ctx[i]);
+        pthread_mutex_destroy(&k->mu);
         EVP_PKEY_free(k->pk);
         ik_free(k->al, k);
     }
@@ -248,82 +333,98 @@ ik_status ik_pkey_private_pem(const ik_pkey *k, ik_buf *out)
     return st;
 }
 
-static const EVP_MD *pkey_md(ik_hash_alg alg)
+/*
+ * The pool is a cache inside an object the API calls immutable: it changes
+ * nothing observable, and the mutex makes it safe to share, so the const
+ * of the public functions is cast away here only.
+ */
+static ik_pkey *pkey_mut(const ik_pkey *k)
 {
-    return alg == IK_HASH_SHA1 ? EVP_sha1() : EVP_sha256();
+    return (ik_pkey *)(uintptr_t)k;
 }
 
-ik_status ik_pkey_verify(const ik_pkey *k, ik_hash_alg alg, const unsigned char *digest,
+ik_status ik_pkey_verify(const ik_pkey *kc, ik_hash_alg alg, const unsigned char *digest,
                          size_t dlen, const unsigned char *sig, size_t siglen, int *valid)
 {
     *valid = 0;
+    if (alg != IK_HASH_SHA1 && alg != IK_HASH_SHA256)
+        return IK_EINVAL;
     if (dlen != ik_hash_size(alg))
         return IK_EINVAL;
+    ik_pkey *k = pkey_mut(kc);
     if (k->type == IK_KEY_ED25519) {
         /* RFC 8463 3: PureEdDSA over the SHA-256 digest; never SHA-1. */
         if (alg != IK_HASH_SHA256)
             return IK_EINVAL;
         if (siglen != 64)
             return IK_OK; /* malformed: not valid */
-        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        EVP_MD_CTX *m = ctx_take(k, OP_VERIFY, alg);
         if (m == NULL)
             return IK_ENOMEM;
-        ik_status st = IK_OK;
-        if (EVP_DigestVerifyInit(m, NULL, NULL, NULL, k->pk) != 1)
-            st = IK_ENOMEM;
-        else if (EVP_DigestVerify(m, sig, siglen, digest, dlen) == 1)
+        if (EVP_DigestVerifyInit(m, NULL, NULL, NULL, k->pk) != 1) {
+            EVP_MD_CTX_free(m);
+            ERR_clear_error();
+            return IK_ENOMEM;
+        }
+        if (EVP_DigestVerify(m, sig, siglen, digest, dlen) == 1)
             *valid = 1;
-        EVP_MD_CTX_free(m);
-        ERR_clear_error();
-        return st;
+        else
+            ERR_clear_error();
+        ctx_give(k, OP_VERIFY, alg, m);
+        return IK_OK;
     }
-    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+    EVP_PKEY_CTX *c = ctx_take(k, OP_VERIFY, alg);
     if (c == NULL)
         return IK_ENOMEM;
-    ik_status st = IK_OK;
-    if (EVP_PKEY_verify_init(c) != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_signature_md(c, pkey_md(alg)) != 1)
-        st = IK_ENOMEM;
-    else if (EVP_PKEY_verify(c, sig, siglen, digest, dlen) == 1)
+    if (EVP_PKEY_verify(c, sig, siglen, digest, dlen) == 1)
         *valid = 1;
-    EVP_PKEY_CTX_free(c);
-    ERR_clear_error();
-    return st;
+    else
+        ERR_clear_error();
+    ctx_give(k, OP_VERIFY, alg, c);
+    return IK_OK;
 }
 
-ik_status ik_pkey_sign(const ik_pkey *k, ik_hash_alg alg, const unsigned char *digest,
+ik_status ik_pkey_sign(const ik_pkey *kc, ik_hash_alg alg, const unsigned char *digest,
                        size_t dlen, ik_buf *out)
 {
-    if (!k->has_private || dlen != ik_hash_size(alg))
+    if (alg != IK_HASH_SHA1 && alg != IK_HASH_SHA256)
         return IK_EINVAL;
+    if (!kc->has_private || dlen != ik_hash_size(alg))
+        return IK_EINVAL;
+    ik_pkey *k = pkey_mut(kc);
     unsigned char sig[IK_PKEY_MAX_SIG];
     size_t siglen = sizeof(sig);
     ik_status st = IK_OK;
     if (k->type == IK_KEY_ED25519) {
         if (alg != IK_HASH_SHA256)
             return IK_EINVAL;
-        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        EVP_MD_CTX *m = ctx_take(k, OP_SIGN, alg);
         if (m == NULL)
             return IK_ENOMEM;
         if (EVP_DigestSignInit(m, NULL, NULL, NULL, k->pk) != 1 ||
-            EVP_DigestSign(m, sig, &siglen, digest, dlen) != 1)
+            EVP_DigestSign(m, sig, &siglen, digest, dlen) != 1) {
+            EVP_MD_CTX_free(m);
             st = IK_ENOMEM;
-        EVP_MD_CTX_free(m);
+        } else {
+            ctx_give(k, OP_SIGN, alg, m);
+        }
     } else {
         if (k->bits / 8 > sizeof(sig))
             return IK_EINVAL;
-        EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+        EVP_PKEY_CTX *c = ctx_take(k, OP_SIGN, alg);
         if (c == NULL)
             return IK_ENOMEM;
-        if (EVP_PKEY_sign_init(c) != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
-            EVP_PKEY_CTX_set_signature_md(c, pkey_md(alg)) != 1 ||
-            EVP_PKEY_sign(c, sig, &siglen, digest, dlen) != 1)
+        if (EVP_PKEY_sign(c, sig, &siglen, digest, dlen) != 1) {
+            EVP_PKEY_CTX_free(c);
             st = IK_ENOMEM;
-        EVP_PKEY_CTX_free(c);
+        } else {
+            ctx_give(k, OP_SIGN, alg, c);
+        }
     }
-    ERR_clear_error();
-    if (st != IK_OK)
+    if (st != IK_OK) {
+        ERR_clear_error();
         return st;
+    }
     ik_buf_append(out, sig, siglen);
     return ik_buf_error(out);
 }

@@ -16,6 +16,16 @@
  * constant per canonicalizer (plus taps).
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+/* An AVX2 scan chosen at run time: x86-64 with GCC or clang. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CANON_AVX2 1
+#include <immintrin.h>
+#else
+#define CANON_AVX2 0
+#endif
 
 #include "dkim_int.h"
 
@@ -29,6 +39,8 @@ typedef struct body_tap {
 
 #define BODY_MAX_TAPS 32
 #define BODY_STAGE 4096
+/* Runs at least this long are hashed in place rather than staged. */
+#define BODY_DIRECT 512
 
 struct ik_dkim_body {
     ik_dkim_canon canon;
@@ -82,10 +94,9 @@ ik_status ik_dkim_body_add_buf(ik_dkim_body *b, ik_buf *out, uint64_t limit, siz
     return IK_OK;
 }
 
-static void body_flush(ik_dkim_body *b)
+/* Feeds canonical octets to every tap, each up to its limit. */
+static void body_feed(ik_dkim_body *b, const unsigned char *p, size_t n)
 {
-    size_t n = b->nstage;
-    b->nstage = 0;
     if (n == 0 || b->err != IK_OK)
         return;
     for (size_t i = 0; i < b->ntaps; i++) {
@@ -95,16 +106,23 @@ static void body_flush(ik_dkim_body *b)
         uint64_t room = t->limit - t->fed;
         size_t take = room < n ? (size_t)room : n;
         if (t->hash != NULL) {
-            ik_status st = ik_hash_update(t->hash, b->stage, take);
+            ik_status st = ik_hash_update(t->hash, p, take);
             if (st != IK_OK)
                 b->err = st;
         } else {
-            ik_buf_append(t->buf, b->stage, take);
+            ik_buf_append(t->buf, p, take);
             if (ik_buf_error(t->buf) != IK_OK)
                 b->err = ik_buf_error(t->buf);
         }
         t->fed += take;
     }
+}
+
+static void body_flush(ik_dkim_body *b)
+{
+    size_t n = b->nstage;
+    b->nstage = 0;
+    body_feed(b, b->stage, n);
 }
 
 static inline void body_emit(ik_dkim_body *b, unsigned char c)
@@ -113,6 +131,23 @@ static inline void body_emit(ik_dkim_body *b, unsigned char c)
         body_flush(b);
     b->stage[b->nstage++] = c;
     b->length++;
+}
+
+/*
+ * Emits a run of canonical octets taken straight from the input: short
+ * runs are staged (one hash update per BODY_STAGE octets), long ones go to
+ * the taps without a copy, after whatever is staged.
+ */
+static void body_emit_span(ik_dkim_body *b, const unsigned char *p, size_t n)
+{
+    b->length += n;
+    if (n < BODY_DIRECT && n <= BODY_STAGE - b->nstage) {
+        memcpy(b->stage + b->nstage, p, n);
+        b->nstage += n;
+        return;
+    }
+    body_flush(b);
+    body_feed(b, p, n);
 }
 
 /* Content is about to be emitted: release held-back line ends first. */
@@ -142,6 +177,113 @@ static inline void body_line_end(ik_dkim_body *b)
     b->pending_eol++;
 }
 
+/* One octet through the state machine: the reference for the fast path. */
+static inline void body_step(ik_dkim_body *b, unsigned char c, int relaxed)
+{
+    if (b->cr) {
+        b->cr = 0;
+        if (c == '\n') {
+            body_line_end(b);
+            return;
+        }
+        body_content(b, '\r'); /* a lone CR is content */
+    }
+    if (c == '\r')
+        b->cr = 1;
+    else if (relaxed && (c == ' ' || c == '\t'))
+        b->wsp = 1;
+    else
+        body_content(b, c);
+}
+
+/*
+ * Relaxed body: the length of the prefix of s[0..n) that relaxed
+ * canonicalization leaves as it is, judged at positions 0..n-2 (each needs
+ * the octet after it), so the result is at most n - 1.  An octet changes
+ * the output only if it is a TAB, or a SP followed by SP, TAB or CR (a run
+ * to squeeze, or whitespace that may end a line, RFC 6376 3.4.4); a single
+ * SP between other octets, line ends inside the run, lone CRs and LFs pass
+ * through unchanged.  The caller trims line ends off the end of the span.
+ */
+static inline int relaxed_special(const unsigned char *s)
+{
+    return s[0] == '\t' || (s[0] == ' ' && (s[1] == ' ' || s[1] == '\t' || s[1] == '\r'));
+}
+
+/* Scalar tail (and the whole scan where no vector unit is known). */
+static size_t relaxed_span_scalar(const unsigned char *s, size_t i, size_t n)
+{
+    for (; i + 1 < n; i++)
+        if (relaxed_special(s + i))
+            return i;
+    return n > 0 ? n - 1 : 0;
+}
+
+#if defined(__SSE2__)
+/* 16 octets a step.  Most blocks of real mail (base64 above all) hold no
+ * SP or HTAB at all, which one test settles; only the others pay for the
+ * look at the following octet. */
+static size_t relaxed_span_sse2(const unsigned char *s, size_t n)
+{
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+    size_t i = 0;
+    for (; i + 17 <= n; i += 16) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i csp = _mm_cmpeq_epi8(c, sp), ctab = _mm_cmpeq_epi8(c, tab);
+        if (_mm_movemask_epi8(_mm_or_si128(csp, ctab)) == 0)
+            continue;
+        __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i next_ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(d, sp), _mm_cmpeq_epi8(d, tab)),
+                                       _mm_cmpeq_epi8(d, cr));
+        int m = _mm_movemask_epi8(_mm_or_si128(ctab, _mm_and_si128(csp, next_ws)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+    return relaxed_span_scalar(s, i, n);
+}
+#endif
+
+#if CANON_AVX2
+/* The same, 32 octets a step, for CPUs that have AVX2 (checked at run
+ * time; the rest of the library is built for the baseline). */
+__attribute__((target("avx2"))) static size_t relaxed_span_avx2(const unsigned char *s, size_t n)
+{
+    const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t'),
+                  cr = _mm256_set1_epi8('\r');
+    size_t i = 0;
+    for (; i + 33 <= n; i += 32) {
+        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+        __m256i csp = _mm256_cmpeq_epi8(c, sp), ctab = _mm256_cmpeq_epi8(c, tab);
+        __m256i ws = _mm256_or_si256(csp, ctab);
+        if (_mm256_testz_si256(ws, ws))
+            continue;
+        __m256i d = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+        __m256i next_ws = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(d, sp), _mm256_cmpeq_epi8(d, tab)),
+            _mm256_cmpeq_epi8(d, cr));
+        unsigned m = (unsigned)_mm256_movemask_epi8(
+            _mm256_or_si256(ctab, _mm256_and_si256(csp, next_ws)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    return relaxed_span_sse2(s + i, n - i) + i;
+}
+#endif
+
+static size_t relaxed_span(const unsigned char *s, size_t n, int avx2)
+{
+#if CANON_AVX2
+    if (avx2)
+        return relaxed_span_avx2(s, n);
+#endif
+    (void)avx2;
+#if defined(__SSE2__)
+    return relaxed_span_sse2(s, n);
+#else
+    return relaxed_span_scalar(s, 0, n);
+#endif
+}
+
 ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
 {
     if (b->finished)
@@ -149,23 +291,66 @@ ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
     b->started = 1;
     const unsigned char *s = p;
     int relaxed = b->canon == IK_DKIM_CANON_RELAXED;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = s[i];
-        if (b->cr) {
-            b->cr = 0;
-            if (c == '\n') {
-                body_line_end(b);
-                continue;
+#if CANON_AVX2
+    int avx2 = relaxed && len >= 64 && __builtin_cpu_supports("avx2");
+#else
+    int avx2 = 0;
+#endif
+    size_t i = 0;
+    while (i < len) {
+        if (!b->cr && !b->wsp && b->pending_eol == 0) {
+            /* Nothing held back: copy the longest run the canonicalization
+             * leaves unchanged, minus the line ends (and a CR that may
+             * start one) at its end, which must wait for content. */
+            size_t j = relaxed ? i + relaxed_span(s + i, len - i, avx2) : len;
+            if (relaxed && j < len && (s[j] == ' ' || s[j] == '\t')) {
+                /* A whitespace run to squeeze or drop (RFC 6376 3.4.4). */
+                size_t k = j + 1;
+                while (k < len && (s[k] == ' ' || s[k] == '\t'))
+                    k++;
+                if (k < len && s[k] != '\r') {
+                    /* Content follows on this line, so everything before
+                     * the run stands, line ends included; the run is one SP. */
+                    body_emit_span(b, s + i, j - i);
+                    body_emit(b, ' ');
+                    b->line_content = 1;
+                    i = k;
+                    continue;
+                }
+                if (k + 1 < len && s[k] == '\r' && s[k + 1] == '\n' &&
+                    (j == i || s[j - 1] != '\n')) {
+                    /* Whitespace ending a line whose content (if any) is
+                     * already out: dropped; the CRLF is looked at next. */
+                    if (j > i) {
+                        body_emit_span(b, s + i, j - i);
+                        b->line_content = 1;
+                    }
+                    i = k;
+                    continue;
+                }
             }
-            body_content(b, '\r'); /* a lone CR is content */
+            if (j > i && s[j - 1] == '\r')
+                j--;
+            while (j - i >= 2 && s[j - 2] == '\r' && s[j - 1] == '\n')
+                j -= 2;
+            if (j > i) {
+                body_emit_span(b, s + i, j - i);
+                b->line_content = 1;
+                i = j;
+                if (i == len)
+                    break;
+            }
         }
-        if (c == '\r') {
-            b->cr = 1;
-        } else if (relaxed && (c == ' ' || c == '\t')) {
+        unsigned char c = s[i++];
+        if (relaxed && !b->cr && (c == ' ' || c == '\t')) {
+            /* A whitespace run: one flag for all of it (indentation, the
+             * spaces before a soft line break). */
             b->wsp = 1;
-        } else {
-            body_content(b, c);
+            while (i < len && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            continue;
         }
+        body_step(b, c, relaxed);
     }
     body_flush(b);
     return b->err;
@@ -266,25 +451,45 @@ ik_status ik_dkim_canon_header(ik_dkim_canon c, ik_str field, ik_buf *out)
     while (nlen > 0 && (is_wsp((unsigned char)field.p[nlen - 1]) || field.p[nlen - 1] == '\r' ||
                         field.p[nlen - 1] == '\n'))
         nlen--;
-    for (size_t i = 0; i < nlen; i++) {
-        unsigned char ch = (unsigned char)field.p[i];
-        ik_buf_putc(out, (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
+    char lower[64];
+    for (size_t i = 0; i < nlen;) {
+        size_t take = nlen - i < sizeof(lower) ? nlen - i : sizeof(lower);
+        for (size_t k = 0; k < take; k++) {
+            unsigned char ch = (unsigned char)field.p[i + k];
+            lower[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        ik_buf_append(out, lower, take);
+        i += take;
     }
     ik_buf_putc(out, ':');
-    int wsp = 0, any = 0;
-    for (size_t i = nend + 1; i < field.len && colon >= 0; i++) {
+    if (colon < 0) {
+        ik_buf_append(out, "\r\n", 2);
+        return ik_buf_error(out);
+    }
+    /* The value as runs of octets other than WSP, CR and LF, each appended
+     * whole, joined by one SP where whitespace or a fold separated them. */
+    int sep = 0, any = 0;
+    for (size_t i = nend + 1; i < field.len;) {
         unsigned char ch = (unsigned char)field.p[i];
-        if (ch == '\r' || ch == '\n')
-            continue; /* unfolding removes the line breaks */
-        if (is_wsp(ch)) {
-            wsp = 1;
+        if (ch == '\r' || ch == '\n') {
+            i++; /* unfolding removes the line breaks */
             continue;
         }
-        if (wsp && any)
+        if (is_wsp(ch)) {
+            sep = 1;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < field.len && !is_wsp((unsigned char)field.p[j]) && field.p[j] != '\r' &&
+               field.p[j] != '\n')
+            j++;
+        if (sep && any)
             ik_buf_putc(out, ' ');
-        wsp = 0;
+        ik_buf_append(out, field.p + i, j - i);
+        sep = 0;
         any = 1;
-        ik_buf_putc(out, (char)ch);
+        i = j;
     }
     ik_buf_append(out, "\r\n", 2);
     return ik_buf_error(out);

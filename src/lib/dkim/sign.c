@@ -306,9 +306,29 @@ static ik_status sign_one(ik_dkim_signer *s, ssig *g)
                   (unsigned long long)((uint64_t)g->p.timestamp + g->p.expire_after));
     if (g->p.body_length)
         fold_addf(&f, &col, s->a, "l=%llu;", (unsigned long long)ik_dkim_body_length(body));
-    for (size_t i = 0; i < g->nh; i++)
-        fold_addf(&f, &col, s->a, "%s%.*s%s", i == 0 ? "h=" : "", (int)g->h[i].len, g->h[i].p,
-                  i + 1 == g->nh ? ";" : " :");
+    for (size_t i = 0; i < g->nh; i++) {
+        /* "h=name :" items, built by hand: a long over-signing list would
+         * otherwise be most of the formatting work. */
+        char item[512];
+        size_t n = 0;
+        if (g->h[i].len + 4 > sizeof(item)) {
+            f.err = f.err ? f.err : IK_ELIMIT;
+            break;
+        }
+        if (i == 0) {
+            memcpy(item, "h=", 2);
+            n = 2;
+        }
+        memcpy(item + n, g->h[i].p, g->h[i].len);
+        n += g->h[i].len;
+        if (i + 1 == g->nh) {
+            item[n++] = ';';
+        } else {
+            memcpy(item + n, " :", 2);
+            n += 2;
+        }
+        fold_add(&f, &col, item, n);
+    }
     fold_addf(&f, &col, s->a, "bh=%.*s;", (int)bhlen, bh64);
     fold_add(&f, &col, "b=", 2);
     if (ik_buf_error(&f) != IK_OK)

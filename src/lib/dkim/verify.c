@@ -215,9 +215,10 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
     v->sigs = ik_arena_calloc(v->a, n, sizeof(*v->sigs));
     v->keys = ik_arena_calloc(v->a, n, sizeof(*v->keys));
     unsigned char *used = ik_arena_alloc(v->a, v->nhdrs);
-    ik_hash *hh[2] = { ik_hash_new_arena(v->a, IK_HASH_SHA1),
-                       ik_hash_new_arena(v->a, IK_HASH_SHA256) };
-    if (v->sigs == NULL || v->keys == NULL || used == NULL || !hh[0] || !hh[1])
+    /* Header hashes, made when a signature first needs one (most mail
+     * has no rsa-sha1 signature, so no SHA-1 context). */
+    ik_hash *hh[2] = { NULL, NULL };
+    if (v->sigs == NULL || v->keys == NULL || used == NULL)
         return IK_ENOMEM;
 
     ik_dns_query *pending = NULL;
@@ -268,7 +269,10 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
             continue;
         }
         /* RFC 6376 3.7: the header hash is known now. */
-        ik_hash *h = hh[ik_dkim_alg_hash(s->sig.alg)];
+        ik_hash_alg halg = ik_dkim_alg_hash(s->sig.alg);
+        ik_hash *h = hh[halg];
+        if (h == NULL && (h = hh[halg] = ik_hash_new_arena(v->a, halg)) == NULL)
+            return IK_ENOMEM;
         st = ik_hash_reset(h);
         if (st == IK_OK)
             st = ik__dkim_hash_headers(h, s->sig.hcanon, v->hdrs, v->nhdrs, s->sig.h, s->sig.nh,
