@@ -26,10 +26,10 @@ DEPS_BUILD = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libpsl-dev publicsuffix
 DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
 	python3-dkim python3-nacl libmail-dkim-perl openssl \
-	valgrind
+	valgrind nodejs npm
 DEPS = $(DEPS_BUILD) $(DEPS_TEST)
 # Peers and tools only the benchmarks use (bench/README.md).
-DEPS_BENCH = libopendkim-dev python3-dkim python3-nacl time
+DEPS_BENCH = libopendkim-dev python3-dkim python3-nacl time rspamd unbound nodejs npm
 
 .PHONY: all deps build test test-unit test-asan fuzz-smoke fuzz-long demo bench clean
 
