@@ -28,5 +28,6 @@
 #include "authres.h"
 #include "iprev.h"
 #include "arc.h"
+#include "verify.h"
 
 #endif

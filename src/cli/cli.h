@@ -10,5 +10,6 @@ int cli_dkim(int argc, char **argv);
 int cli_keygen(int argc, char **argv);
 int cli_domainkeys(int argc, char **argv);
 int cli_adsp(int argc, char **argv);
+int cli_verify(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct {
     { "keygen", cli_keygen, "generate a DKIM key pair and its DNS record" },
     { "domainkeys", cli_domainkeys, "verify or sign DomainKeys (RFC 4870) signatures" },
     { "adsp", cli_adsp, "evaluate ADSP (RFC 5617) for an author domain" },
+    { "verify", cli_verify, "verify a message: every method, Authentication-Results, ARC seal" },
 };
 
 static void usage(FILE *f)
