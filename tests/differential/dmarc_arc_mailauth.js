@@ -186,6 +186,9 @@ const inkanSide = c => {
     let knownCount = 0;
     let byField = {};
     let diag = { spf: 0, dkim: 0 };
+    // what the agreed verdicts were, so that a pass means more than "both said none"
+    let spread = new Map();
+    const tally = key => spread.set(key, (spread.get(key) || 0) + 1);
     for (let c of cases) {
         let theirs = await mailauthSide(c);
         let ours = inkanSide(c);
@@ -218,6 +221,8 @@ const inkanSide = c => {
             diag.dkim++;
             notes.push(`dkim inkan=[${ours.dkim}] mailauth=[${theirs.dkim}]`);
         }
+        tally(`dmarc=${theirs['dmarc.result']}`);
+        tally(`arc=${theirs['arc.result']}${c.sealer ? ` (sealed by ${c.sealer})` : ''}`);
         if (bad.length) {
             failed++;
             console.log(`FAIL ${c.file} (${c.tags.join(' ')}; from ${c.from}, mail from <${c.mailfrom}>, ip ${c.ip}${c.sealer ? ', sealed by ' + c.sealer : ''})`);
@@ -246,6 +251,7 @@ const inkanSide = c => {
     let fields = Object.entries(byField)
         .map(([f, n]) => `${f} ${n}`)
         .join(', ');
+    console.log(`mailauth verdicts: ${Array.from(spread.entries()).sort().map(([k, n]) => `${k}: ${n}`).join(', ')}`);
     console.log(`SPF differs on ${diag.spf}, DKIM on ${diag.dkim} messages (diagnostic only)`);
     console.log(`${passed} passed, ${failed} failed${knownCount ? ` (${knownCount} passed only through documented differences)` : ''}${fields ? ` [${fields}]` : ''}`);
     process.exit(failed ? 1 : 0);
