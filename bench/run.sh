@@ -78,7 +78,10 @@ if [ -x "$BUILD/verify_bench" ]; then
     rm -f "$DK"/peer.*.rate
     NCPU=$(nproc 2>/dev/null || echo 1)
     $PIN "$BUILD/verify_bench" run "$DK" --seconds "$SECS" --only >"$DK/inkan1.out"
-    awk '{ print }' "$DK/inkan1.out" >"$DK/peer.inkan1.rate"
+    mv "$DK/inkan1.out" "$DK/peer.inkan1.rate"
+    if [ -x "$BUILD/verify_bench_engines" ]; then
+        $PIN "$BUILD/verify_bench_engines" run "$DK" --seconds "$SECS" --only >"$DK/peer.engines.rate"
+    fi
     NODEDIR="$(cd "$BUILD" && pwd)/mailauth-node"
     if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
         if [ ! -f "$NODEDIR/node_modules/mailauth/package.json" ] ||

@@ -298,7 +298,7 @@ static int cmd_run(const char *dir, double seconds, int threads, int only)
     rows[0].rate = rate;
     rows[0].mb = mb;
     nrows = 1;
-    const char *peers[] = { "inkan1", "mailauth", "rspamd" };
+    const char *peers[] = { "inkan1", "engines", "mailauth", "rspamd" };
     double base = 0;
     for (size_t p = 0; p < sizeof(peers) / sizeof(peers[0]); p++) {
         snprintf(path, sizeof(path), "%s/peer.%s.rate", dir, peers[p]);
