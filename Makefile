@@ -20,16 +20,22 @@ FUZZ_SECONDS ?= 600
 # and prints "Entering directory" around every step.
 CMAKE_BUILD = env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS cmake --build
 
+# Node.js and npm (for the mailauth differential test) come from Debian only
+# when the machine has none: an image that ships its own node conflicts
+# with Debian's npm package.
+NODE_DEPS := $(if $(shell command -v node 2>/dev/null),,nodejs) \
+	$(if $(shell command -v npm 2>/dev/null),,npm)
+
 # Debian packages: build, test, peers for differential tests and benchmarks.
 DEPS_BUILD = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data \
 	libpsl-dev publicsuffix
 DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
 	python3-dkim python3-nacl libmail-dkim-perl openssl \
-	valgrind
+	valgrind $(NODE_DEPS)
 DEPS = $(DEPS_BUILD) $(DEPS_TEST)
 # Peers and tools only the benchmarks use (bench/README.md).
-DEPS_BENCH = libopendkim-dev python3-dkim python3-nacl time
+DEPS_BENCH = libopendkim-dev python3-dkim python3-nacl time rspamd unbound $(NODE_DEPS)
 
 .PHONY: all deps build test test-unit test-asan fuzz-smoke fuzz-long demo bench clean
 

@@ -64,3 +64,42 @@ else
 fi
 rm -f "$DK/big50.eml"
 $PIN "$BUILD/dkim_bench" "$DK" --seconds "$SECS"
+
+echo
+echo "== bench/verify: whole pipeline (SPF, DKIM, DMARC) messages per second =="
+# Reuses the bench/dkim corpus (rsa-sha256) with SPF and DMARC records added
+# by verify_bench prep.  libinkan runs in process on one and on all cores;
+# mailauth in one node process with DNS from memory; rspamd with one worker
+# per core and DNS from a local unbound (bench/verify_rspamd.sh).  The peer
+# rows are optional: left out when node, mailauth, rspamd or unbound is
+# missing.
+if [ -x "$BUILD/verify_bench" ]; then
+    "$BUILD/verify_bench" prep "$DK"
+    rm -f "$DK"/peer.*.rate
+    NCPU=$(nproc 2>/dev/null || echo 1)
+    $PIN "$BUILD/verify_bench" run "$DK" --seconds "$SECS" --only >"$DK/inkan1.out"
+    mv "$DK/inkan1.out" "$DK/peer.inkan1.rate"
+    if [ -x "$BUILD/verify_bench_engines" ]; then
+        $PIN "$BUILD/verify_bench_engines" run "$DK" --seconds "$SECS" --only >"$DK/peer.engines.rate"
+    fi
+    NODEDIR="$(cd "$BUILD" && pwd)/mailauth-node"
+    if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+        if [ ! -f "$NODEDIR/node_modules/mailauth/package.json" ] ||
+            ! cmp -s "$SRC/tests/differential/node/package-lock.json" "$NODEDIR/package-lock.json"; then
+            mkdir -p "$NODEDIR"
+            cp "$SRC/tests/differential/node/package.json" "$SRC/tests/differential/node/package-lock.json" "$NODEDIR/"
+            (cd "$NODEDIR" && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1) ||
+                echo "npm ci of mailauth failed: its row is left out (see $NODEDIR/npm.log)"
+        fi
+        if [ -f "$NODEDIR/node_modules/mailauth/package.json" ]; then
+            NODE_PATH="$NODEDIR/node_modules" $PIN node "$SRC/bench/verify_node.js" mailauth "$DK" --seconds "$SECS" ||
+                echo "mailauth run failed: its row is left out"
+        fi
+    else
+        echo "node/npm are not installed: mailauth's row is left out"
+    fi
+    sh "$SRC/bench/verify_rspamd.sh" "$DK" "$SECS" || echo "rspamd's row is left out"
+    "$BUILD/verify_bench" run "$DK" --seconds "$SECS" --threads "$NCPU"
+else
+    echo "bench/run.sh: $BUILD/verify_bench was not built: bench/verify skipped"
+fi
