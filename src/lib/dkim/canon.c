@@ -487,26 +487,23 @@ static size_t canon_relaxed(char *dst, const char *src, size_t len)
     dst[w++] = ':';
     if (colon == NULL)
         return w;
-    /* The value as runs of octets other than WSP, CR and LF, each copied
-     * whole, joined by one SP where whitespace or a fold separated them. */
-    int sep = 0, any = 0;
-    for (size_t i = nend + 1; i < len;) {
-        unsigned char cls = hdr_class[(unsigned char)src[i]];
-        if (cls) {
-            sep |= cls == 1; /* unfolding removes the line breaks */
-            i++;
-            continue;
+    /* The value: octets other than WSP, CR and LF copied, one SP written
+     * where whitespace (or a fold) separated two of them; line breaks go
+     * (unfolding), leading and trailing whitespace too.  Octet by octet:
+     * the runs between spaces are too short for a call each. */
+    int pend = 0, any = 0;
+    for (size_t i = nend + 1; i < len; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        unsigned char cls = hdr_class[ch];
+        if (cls == 0) {
+            if (pend)
+                dst[w++] = ' ';
+            dst[w++] = (char)ch;
+            pend = 0;
+            any = 1;
+        } else if (cls == 1) {
+            pend = any;
         }
-        size_t j = i + 1;
-        while (j < len && !hdr_class[(unsigned char)src[j]])
-            j++;
-        if (sep && any)
-            dst[w++] = ' ';
-        memmove(dst + w, src + i, j - i);
-        w += j - i;
-        sep = 0;
-        any = 1;
-        i = j;
     }
     return w;
 }
