@@ -812,9 +812,12 @@ int main(int argc, char **argv)
     if (in[1].ran && bd[1].ran)
         check("ed25519-sha256 verify, share of the bound", 100 * in[1].msgs / bd[1].msgs, 85,
               "%", &ok);
-    if (sg[0].ran)
+    if (sg[0].ran) {
         check("rsa-sha256 sign, share of OpenSSL's rate", 100 * sg[0].msgs / raw[0].msgs, 90,
               "%", &ok);
+        printf("  %-40s %8.2f%% (no target: see bench/README.md)\n",
+               "rsa-sha256 sign, share of hash+sign", 100 * sg[0].msgs / full[0].msgs);
+    }
     if (sg[1].ran) {
         check("ed25519-sha256 sign, share of OpenSSL's rate", 100 * sg[1].msgs / raw[1].msgs,
               90, "%", &ok);

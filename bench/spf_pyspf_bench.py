@@ -6,7 +6,9 @@ spf_pyspf_bench.py - the python3-spf (pyspf) column of bench/spf.
 Reads DIR/spf_bench.rr and DIR/spf_bench.queries (written by spf_gen.py),
 answers pyspf's DNS from those records in memory (spf.DNSLookup replaced;
 dnspython's resolver is made to raise, so nothing leaves the process), and
-evaluates the query list repeatedly, one core, for at least S seconds.
+evaluates the query list repeatedly, one core, for at least S seconds of
+the thread's CPU time (at least three passes); the fastest pass gives the
+rate.
 Writes DIR/pyspf.results (the result of each query, in order, from the first
 pass) and DIR/pyspf.rate (evaluations per second).  Exit 77 when pyspf is
 not installed.
@@ -71,19 +73,28 @@ def main():
     with open(os.path.join(a.dir, "spf_bench.queries")) as f:
         queries = [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
 
-    results = []
+    # One warm-up pass (its results are the ones compared), then timed
+    # passes in the thread's CPU time, as spf_bench.c times its own: the
+    # best pass counts, so time other processes take on a shared machine
+    # does not.
+    results = [spf.query(i=ip, s=sender, h=helo, receiver="mx.receiver.test").check()[0]
+               for ip, sender, helo in queries]
     n = 0
-    t0 = time.perf_counter()
+    best = None
+    spent = 0.0
     while True:
+        t0 = time.thread_time()
         for ip, sender, helo in queries:
-            r = spf.query(i=ip, s=sender, h=helo, receiver="mx.receiver.test").check()[0]
-            if len(results) < len(queries):
-                results.append(r)
+            spf.query(i=ip, s=sender, h=helo, receiver="mx.receiver.test").check()
+        el = time.thread_time() - t0
         n += len(queries)
-        elapsed = time.perf_counter() - t0
-        if elapsed >= a.seconds:
+        spent += el
+        if best is None or el < best:
+            best = el
+        if spent >= a.seconds and n >= 3 * len(queries):
             break
-    rate = n / elapsed
+    rate = len(queries) / best
+    elapsed = spent
     with open(os.path.join(a.dir, "pyspf.results"), "w") as f:
         f.write("\n".join(results) + "\n")
     with open(os.path.join(a.dir, "pyspf.rate"), "w") as f:

@@ -39,6 +39,15 @@ IK_EXTERN void ik_buf_printf(ik_buf *b, const char *fmt, ...) IK_PRINTFLIKE(2, 3
 IK_EXTERN void ik_buf_vprintf(ik_buf *b, const char *fmt, va_list ap);
 /* Shortens the content to len bytes (no-op if already shorter). */
 IK_EXTERN void ik_buf_truncate(ik_buf *b, size_t len);
+/*
+ * Room for add more octets (and the NUL after them) at the end of the
+ * content, for a writer that knows a bound on its output: returns where
+ * they go (borrowed, valid until the next call that grows b), or NULL with
+ * the sticky error set.  Nothing counts as content until ik_buf_commit.
+ */
+IK_EXTERN char *ik_buf_reserve(ik_buf *b, size_t add);
+/* Appends the n octets written at ik_buf_reserve's pointer (n <= add). */
+IK_EXTERN void ik_buf_commit(ik_buf *b, size_t n);
 IK_EXTERN ik_status ik_buf_error(const ik_buf *b);
 IK_EXTERN ik_str ik_buf_str(const ik_buf *b);
 

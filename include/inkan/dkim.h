@@ -206,13 +206,25 @@ typedef struct ik_dkim_keycache ik_dkim_keycache;
 typedef struct ik_dkim_keyrec {
     ik_str text;    /* the record's TXT strings, joined */
     ik_pkey *pkey;  /* decoded p=, or NULL */
+    /*
+     * The record as ik_dkim_key_parse left it, when parsed is set: status
+     * is its result (IK_OK or IK_ESYNTAX), key its output when IK_OK
+     * (key.pkey == pkey), why its reason otherwise.  The cache keeps all of
+     * it, so a record it hands out is neither decoded nor parsed again.
+     * With parsed unset (zero) the verifiers parse text where they use it.
+     */
+    int parsed;
+    ik_status status;
+    ik_dkim_key key;
+    ik_str why;
 } ik_dkim_keyrec;
 
 IK_EXTERN ik_dkim_keycache *ik_dkim_keycache_new(const ik_allocator *al, size_t max_entries);
 IK_EXTERN ik_dkim_keycache *ik_dkim_keycache_free(ik_dkim_keycache *c);
 /*
- * Looks name up at time now.  On a hit, copies the records into arena a
- * (pkey references handed to a) and returns IK_OK; IK_ENOTFOUND otherwise.
+ * Looks name up at time now.  On a hit, copies the records (texts, parsed
+ * keys and reasons) into arena a (pkey references handed to a) and returns
+ * IK_OK; IK_ENOTFOUND otherwise.
  */
 IK_EXTERN ik_status ik_dkim_keycache_get(ik_dkim_keycache *c, ik_str name, int64_t now,
                                          ik_arena *a, ik_dkim_keyrec **recs, size_t *n);

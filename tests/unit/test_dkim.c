@@ -596,12 +596,18 @@ static void key_cache_saves_dns_and_decoding(void)
                                    &n));
     ASSERT_EQ(n, 1);
     ASSERT_TRUE(recs[0].pkey != NULL);
+    /* The record comes back parsed: no tag-list parse on a hit. */
+    ASSERT_TRUE(recs[0].parsed);
+    ASSERT_OK(recs[0].status);
+    ASSERT_TRUE(recs[0].key.pkey == recs[0].pkey);
+    ASSERT_EQ(recs[0].key.type, IK_KEY_RSA);
+    ASSERT_TRUE(recs[0].key.p.len > 0 && recs[0].text.len > recs[0].key.p.len);
     ASSERT_STATUS(ik_dkim_keycache_get(c, IK_STR_LIT("rsa._domainkey.example.com"),
                                        INT64_MAX, a, &recs, &n), IK_ENOTFOUND);
     ik_arena_free(a);
     ASSERT_EQ(ik_dkim_keycache_count(c), 1);
     /* Capacity: the oldest entry makes room. */
-    ik_dkim_keyrec rec = { IK_STR_LIT("v=DKIM1; p="), NULL };
+    ik_dkim_keyrec rec = { .text = IK_STR_LIT("v=DKIM1; p="), .pkey = NULL };
     for (int i = 0; i < 40; i++) {
         char name[64];
         snprintf(name, sizeof(name), "s%d._domainkey.example.com", i);

@@ -390,14 +390,13 @@ static ik_status resolve_key(ik_arc_verifier *v, akey *k)
             continue;
         ik_dkim_keyrec *r = &k->recs[k->nrecs++];
         r->text = ans->rr[i].u.txt.joined;
-        ik_dkim_key key;
-        ik_status st = ik_dkim_key_parse(v->a, r->text, NULL, &key, NULL);
-        if (st == IK_ENOMEM)
+        /* Parsed and decoded once here, so that the cache (and every
+         * signature using this name) reuses the result. */
+        ik_status st = ik__dkim_keyrec_parse(v->a, r);
+        if (st != IK_OK)
             return st;
-        if (st == IK_OK && key.pkey != NULL) {
-            r->pkey = key.pkey;
+        if (r->pkey != NULL)
             decoded = 1;
-        }
     }
     if (decoded && v->cfg.cache != NULL &&
         ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ans->ttl, k->recs,
@@ -444,7 +443,7 @@ static ik_status evaluate(ik_arc_verifier *v, asig *s, int is_ams)
     for (size_t i = 0; i < k->nrecs; i++) {
         ik_dkim_key key;
         ik_str why;
-        st = ik_dkim_key_parse(v->a, k->recs[i].text, k->recs[i].pkey, &key, &why);
+        st = ik__dkim_keyrec_key(v->a, &k->recs[i], &key, &why);
         if (st == IK_ENOMEM)
             return st;
         const char *p = NULL;

@@ -24,6 +24,7 @@
  * Threads: one canonicalizer per thread.  Limits: none needed, memory is
  * constant per canonicalizer (plus taps).
  */
+#include <stddef.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -70,9 +71,13 @@ struct ik_dkim_body {
 
 ik_dkim_body *ik_dkim_body_new(ik_arena *a, ik_dkim_canon c)
 {
-    ik_dkim_body *b = ik_arena_calloc(a, 1, sizeof(*b));
+    /* Only the state ahead of the stage is cleared: the stage is written
+     * before it is read, and zeroing it would cost more than a small
+     * message's canonicalization. */
+    ik_dkim_body *b = ik_arena_alloc(a, sizeof(*b));
     if (b == NULL)
         return NULL;
+    memset(b, 0, offsetof(ik_dkim_body, stage));
     b->canon = c;
     b->arena = a;
     return b;
@@ -407,6 +412,13 @@ ik_status ik_dkim_body_digest(const ik_dkim_body *b, size_t tap,
     return IK_OK;
 }
 
+ik_hash *ik__dkim_body_tap_hash(ik_dkim_body *b, size_t tap)
+{
+    if (!b->finished || b->err != IK_OK || tap >= b->ntaps)
+        return NULL;
+    return b->taps[tap].hash;
+}
+
 uint64_t ik_dkim_body_length(const ik_dkim_body *b)
 {
     return b->length;
@@ -417,6 +429,17 @@ uint64_t ik_dkim_body_length(const ik_dkim_body *b)
 static int is_wsp(unsigned char c)
 {
     return c == ' ' || c == '\t';
+}
+
+/* Octet classes for relaxed header canonicalization: 1 for WSP, 2 for CR
+ * and LF (removed by unfolding), 0 for the rest. */
+static const unsigned char hdr_class[256] = {
+    ['\t'] = 1, [' '] = 1, ['\r'] = 2, ['\n'] = 2,
+};
+
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
 ik_str ik__dkim_strip_eol(ik_str f)
@@ -430,10 +453,10 @@ ik_str ik__dkim_strip_eol(ik_str f)
 
 ik_status ik__dkim_hdr_init(ik__dkim_hdr *h, ik_str raw)
 {
-    long colon = ik_str_chr(raw, ':');
-    if (colon <= 0)
+    const char *colon = raw.len ? memchr(raw.p, ':', raw.len) : NULL;
+    if (colon == NULL || colon == raw.p)
         return IK_ESYNTAX;
-    size_t n = (size_t)colon;
+    size_t n = (size_t)(colon - raw.p);
     while (n > 0 && is_wsp((unsigned char)raw.p[n - 1]))
         n--;
     if (n == 0)
@@ -443,65 +466,77 @@ ik_status ik__dkim_hdr_init(ik__dkim_hdr *h, ik_str raw)
     return IK_OK;
 }
 
+/*
+ * RFC 6376 3.4.2 of src[0..len) (no final CRLF) into dst, without the
+ * CRLF: lowercase name, unfold, WSP runs to one SP, no WSP at the end of
+ * the value or around the colon.  Returns the output length.  When src
+ * holds a colon the output is never longer than the input, and every
+ * octet is written at or before the position it was read from, so dst may
+ * be src itself (canonicalization in place).
+ */
+static size_t canon_relaxed(char *dst, const char *src, size_t len)
+{
+    const char *colon = len ? memchr(src, ':', len) : NULL;
+    size_t nend = colon ? (size_t)(colon - src) : len;
+    size_t nlen = nend;
+    while (nlen > 0 && hdr_class[(unsigned char)src[nlen - 1]])
+        nlen--;
+    for (size_t i = 0; i < nlen; i++)
+        dst[i] = (char)ascii_lower((unsigned char)src[i]);
+    size_t w = nlen;
+    dst[w++] = ':';
+    if (colon == NULL)
+        return w;
+    /* The value: octets other than WSP, CR and LF copied, one SP written
+     * where whitespace (or a fold) separated two of them; line breaks go
+     * (unfolding), leading and trailing whitespace too.  Octet by octet:
+     * the runs between spaces are too short for a call each. */
+    int pend = 0, any = 0;
+    for (size_t i = nend + 1; i < len; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        unsigned char cls = hdr_class[ch];
+        if (cls == 0) {
+            if (pend)
+                dst[w++] = ' ';
+            dst[w++] = (char)ch;
+            pend = 0;
+            any = 1;
+        } else if (cls == 1) {
+            pend = any;
+        }
+    }
+    return w;
+}
+
 ik_status ik_dkim_canon_header(ik_dkim_canon c, ik_str field, ik_buf *out)
 {
     field = ik__dkim_strip_eol(field);
+    /* Simple (RFC 6376 3.4.1) leaves the field as it is; relaxed output
+     * is at most one octet (a missing colon) longer. */
+    char *d = ik_buf_reserve(out, field.len + 3);
+    if (d == NULL)
+        return ik_buf_error(out);
+    size_t n;
     if (c == IK_DKIM_CANON_SIMPLE) {
-        /* RFC 6376 3.4.1: unchanged. */
-        ik_buf_append(out, field.p, field.len);
-        ik_buf_append(out, "\r\n", 2);
-        return ik_buf_error(out);
+        if (field.len)
+            memcpy(d, field.p, field.len);
+        n = field.len;
+    } else {
+        n = canon_relaxed(d, field.p, field.len);
     }
-    /* RFC 6376 3.4.2: lowercase name, unfold, WSP runs to one SP, no WSP
-     * at the end of the value or around the colon. */
-    long colon = ik_str_chr(field, ':');
-    size_t nend = colon < 0 ? field.len : (size_t)colon;
-    size_t nlen = nend;
-    while (nlen > 0 && (is_wsp((unsigned char)field.p[nlen - 1]) || field.p[nlen - 1] == '\r' ||
-                        field.p[nlen - 1] == '\n'))
-        nlen--;
-    char lower[64];
-    for (size_t i = 0; i < nlen;) {
-        size_t take = nlen - i < sizeof(lower) ? nlen - i : sizeof(lower);
-        for (size_t k = 0; k < take; k++) {
-            unsigned char ch = (unsigned char)field.p[i + k];
-            lower[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-        }
-        ik_buf_append(out, lower, take);
-        i += take;
-    }
-    ik_buf_putc(out, ':');
-    if (colon < 0) {
-        ik_buf_append(out, "\r\n", 2);
-        return ik_buf_error(out);
-    }
-    /* The value as runs of octets other than WSP, CR and LF, each appended
-     * whole, joined by one SP where whitespace or a fold separated them. */
-    int sep = 0, any = 0;
-    for (size_t i = nend + 1; i < field.len;) {
-        unsigned char ch = (unsigned char)field.p[i];
-        if (ch == '\r' || ch == '\n') {
-            i++; /* unfolding removes the line breaks */
-            continue;
-        }
-        if (is_wsp(ch)) {
-            sep = 1;
-            i++;
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < field.len && !is_wsp((unsigned char)field.p[j]) && field.p[j] != '\r' &&
-               field.p[j] != '\n')
-            j++;
-        if (sep && any)
-            ik_buf_putc(out, ' ');
-        ik_buf_append(out, field.p + i, j - i);
-        sep = 0;
-        any = 1;
-        i = j;
-    }
-    ik_buf_append(out, "\r\n", 2);
+    d[n++] = '\r';
+    d[n++] = '\n';
+    ik_buf_commit(out, n);
     return ik_buf_error(out);
+}
+
+/* ASCII case-insensitive equality of two names of length n. */
+static inline int name_caseeq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i] && ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+            return 0;
+    return 1;
 }
 
 ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs,
@@ -513,8 +548,10 @@ ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr 
     ik_buf_reset(scratch);
     for (size_t k = 0; k < nnames; k++) {
         /* RFC 6376 5.4.2: instances are taken from the bottom up. */
+        const char *np = names[k].p;
+        size_t nl = names[k].len;
         for (size_t j = nhdrs; j-- > 0;) {
-            if (used[j] || !ik_str_caseeq(hdrs[j].name, names[k]))
+            if (hdrs[j].name.len != nl || used[j] || !name_caseeq(hdrs[j].name.p, np, nl))
                 continue;
             used[j] = 1;
             ik_dkim_canon_header(c, hdrs[j].raw, scratch);
@@ -522,28 +559,21 @@ ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr 
         }
     }
     /* RFC 6376 3.7: the signature field itself, b= value deleted, no
-     * trailing CRLF. */
+     * trailing CRLF: the two pieces are copied to the end of scratch and
+     * canonicalized there, in place. */
     sigfield = ik__dkim_strip_eol(sigfield);
-    ik_buf tmp;
-    ik_buf_init(&tmp, scratch->arena, 0);
-    if (scratch->arena == NULL)
-        ik_buf_init_al(&tmp, scratch->al, 0);
-    ik_buf_append(&tmp, sigfield.p, b_start);
-    ik_buf_append(&tmp, sigfield.p + b_end, sigfield.len - b_end);
-    if (ik_buf_error(&tmp) != IK_OK) {
-        ik_buf_release(&tmp);
-        return ik_buf_error(&tmp);
-    }
-    size_t before = scratch->len;
-    ik_dkim_canon_header(c, ik_buf_str(&tmp), scratch);
-    ik_buf_release(&tmp);
+    if (b_start > b_end || b_end > sigfield.len)
+        return IK_EINVAL;
+    size_t tail = sigfield.len - b_end;
+    char *d = ik_buf_reserve(scratch, b_start + tail + 3);
+    if (d == NULL)
+        return ik_buf_error(scratch);
+    memcpy(d, sigfield.p, b_start);
+    memcpy(d + b_start, sigfield.p + b_end, tail);
+    ik_str rest = ik__dkim_strip_eol(ik_str_make(d, b_start + tail));
+    size_t n = c == IK_DKIM_CANON_SIMPLE ? rest.len : canon_relaxed(d, d, rest.len);
+    ik_buf_commit(scratch, n);
     if (ik_buf_error(scratch) != IK_OK)
         return ik_buf_error(scratch);
-    if (scratch->len >= before + 2) {
-        /* Drop the CRLF the canonicalizer added.  Done by hand: the length
-         * is the contract here, whatever ik_buf_truncate's argument means. */
-        scratch->len -= 2;
-        scratch->p[scratch->len] = '\0';
-    }
     return ik_hash_update(h, scratch->p, scratch->len);
 }

@@ -35,6 +35,20 @@ ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr 
                                 ik_str sigfield, size_t b_start, size_t b_end,
                                 unsigned char *used, ik_buf *scratch);
 
+/*
+ * Parses and decodes the key record r->text into r (parsed, status, key,
+ * why; pkey is the decoded key or NULL), as the key cache keeps it.
+ * Returns IK_ENOMEM or IK_OK; a bad record is r->status.
+ */
+ik_status ik__dkim_keyrec_parse(ik_arena *a, ik_dkim_keyrec *r);
+
+/*
+ * The parsed key of r: r->key when r is parsed, else r->text parsed now
+ * (with r->pkey as the decoded key).  Returns what ik_dkim_key_parse would.
+ */
+ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key,
+                              ik_str *why);
+
 /* RFC 6376 3.5 d= / s= syntax (sub-domain labels). */
 int ik__dkim_domain_ok(ik_str d, int allow_underscore);
 

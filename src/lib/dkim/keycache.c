@@ -4,9 +4,14 @@
  * verification, so a daemon keeps the decoded keys between messages.
  *
  * A chained hash table plus a FIFO list for eviction: when full, expired
- * entries are dropped when looked up, and the oldest entry makes room.  Entries hold references to ik_pkey
- * objects; a message that got a key from the cache holds its own reference,
- * so eviction never pulls a key from under a running verification.
+ * entries are dropped when looked up, and the oldest entry makes room.
+ * Entries hold references to ik_pkey objects; a message that got a key
+ * from the cache holds its own reference, so eviction never pulls a key
+ * from under a running verification.  An entry keeps each record parsed
+ * as well as decoded (ik_dkim_keyrec.parsed), so a hit costs no tag-list
+ * parse: one allocation in an entry holds the records and, after the
+ * name, one block with every text they point to, which a hit copies into
+ * the caller's arena in one piece.
  * Ownership: caller frees the cache (ik_dkim_keycache_free).
  * Threads: every operation takes the cache's mutex; copies into the
  * caller's arena are made under it, key decoding never is.
@@ -24,7 +29,9 @@ struct kc_entry {
     size_t name_len;
     int64_t expires;
     size_t n;
-    ik_dkim_keyrec *recs;       /* texts point into this allocation */
+    ik_dkim_keyrec *recs;       /* texts point into strs */
+    char *strs;                 /* in this allocation */
+    size_t strs_len;
 };
 
 struct ik_dkim_keycache {
@@ -116,6 +123,22 @@ static kc_entry *kc_find(ik_dkim_keycache *c, ik_str name)
     return NULL;
 }
 
+/* A view moved from one copy of the string block to another. */
+static ik_str kc_rebase(ik_str v, const char *from, char *to)
+{
+    if (v.p == NULL)
+        return v;
+    return ik_str_make(to + (v.p - from), v.len);
+}
+
+static void kc_rebase_rec(ik_dkim_keyrec *r, const char *from, char *to)
+{
+    r->text = kc_rebase(r->text, from, to);
+    r->why = kc_rebase(r->why, from, to);
+    r->key.g = kc_rebase(r->key.g, from, to);
+    r->key.p = kc_rebase(r->key.p, from, to);
+}
+
 ik_status ik_dkim_keycache_get(ik_dkim_keycache *c, ik_str name, int64_t now, ik_arena *a,
                                ik_dkim_keyrec **recs, size_t *n)
 {
@@ -132,22 +155,31 @@ ik_status ik_dkim_keycache_get(ik_dkim_keycache *c, ik_str name, int64_t now, ik
         return IK_ENOTFOUND;
     }
     ik_status st = IK_OK;
-    ik_dkim_keyrec *out = ik_arena_calloc(a, e->n ? e->n : 1, sizeof(*out));
-    if (out == NULL)
+    size_t count = e->n;
+    size_t rsize = (count ? count : 1) * sizeof(ik_dkim_keyrec);
+    ik_dkim_keyrec *out = ik_arena_alloc(a, rsize + e->strs_len);
+    if (out == NULL) {
         st = IK_ENOMEM;
-    for (size_t i = 0; st == IK_OK && i < e->n; i++) {
-        out[i].text = ik_arena_strdup_str(a, e->recs[i].text);
-        if (out[i].text.p == NULL) {
-            st = IK_ENOMEM;
-            break;
-        }
-        if (e->recs[i].pkey != NULL) {
-            st = ik_pkey_give_arena(a, ik_pkey_ref(e->recs[i].pkey));
-            if (st == IK_OK)
-                out[i].pkey = e->recs[i].pkey;
+    } else {
+        char *strs = (char *)out + rsize;
+        memcpy(out, e->recs, count * sizeof(*out));
+        memcpy(strs, e->strs, e->strs_len);
+        for (size_t i = 0; i < count; i++)
+            kc_rebase_rec(&out[i], e->strs, strs);
+        for (size_t i = 0; i < count; i++) {
+            out[i].key.pkey = NULL;
+            if (out[i].pkey == NULL)
+                continue;
+            st = ik_pkey_give_arena(a, ik_pkey_ref(out[i].pkey));
+            if (st != IK_OK) {
+                for (size_t j = i; j < count; j++)
+                    out[j].pkey = NULL;
+                break;
+            }
+            if (out[i].parsed && out[i].status == IK_OK)
+                out[i].key.pkey = out[i].pkey;
         }
     }
-    size_t count = e->n;
     pthread_mutex_unlock(&c->mu);
     if (st != IK_OK)
         return st;
@@ -156,14 +188,36 @@ ik_status ik_dkim_keycache_get(ik_dkim_keycache *c, ik_str name, int64_t now, ik
     return IK_OK;
 }
 
+/* Appends v to the string block at *p (NUL-terminated); returns the copy. */
+static ik_str kc_copy(char **p, ik_str v)
+{
+    if (v.p == NULL)
+        return v;
+    char *d = *p;
+    if (v.len)
+        memcpy(d, v.p, v.len);
+    d[v.len] = '\0';
+    *p += v.len + 1;
+    return ik_str_make(d, v.len);
+}
+
+static size_t kc_size(ik_str v)
+{
+    return v.p ? v.len + 1 : 0;
+}
+
 ik_status ik_dkim_keycache_put(ik_dkim_keycache *c, ik_str name, int64_t expires,
                                const ik_dkim_keyrec *recs, size_t n)
 {
     if (n > IK_DKIM_MAX_KEY_RECORDS || name.len > IK_DNS_NAME_MAX)
         return IK_ELIMIT;
-    size_t size = sizeof(kc_entry) + n * sizeof(ik_dkim_keyrec) + name.len + 1;
-    for (size_t i = 0; i < n; i++)
-        size += recs[i].text.len + 1;
+    size_t strs_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        strs_len += recs[i].text.len + 1 + kc_size(recs[i].why);
+        if (recs[i].parsed)
+            strs_len += kc_size(recs[i].key.g) + kc_size(recs[i].key.p);
+    }
+    size_t size = sizeof(kc_entry) + n * sizeof(ik_dkim_keyrec) + name.len + 1 + strs_len;
     kc_entry *e = ik_alloc(c->al, size);
     if (e == NULL)
         return IK_ENOMEM;
@@ -175,12 +229,24 @@ ik_status ik_dkim_keycache_put(ik_dkim_keycache *c, ik_str name, int64_t expires
     memcpy(p, name.p, name.len);
     p[name.len] = '\0';
     p += name.len + 1;
+    e->strs = p;
+    e->strs_len = strs_len;
     for (size_t i = 0; i < n; i++) {
-        memcpy(p, recs[i].text.p, recs[i].text.len);
-        p[recs[i].text.len] = '\0';
-        e->recs[i].text = ik_str_make(p, recs[i].text.len);
-        e->recs[i].pkey = ik_pkey_ref(recs[i].pkey);
-        p += recs[i].text.len + 1;
+        ik_dkim_keyrec *r = &e->recs[i];
+        *r = recs[i];
+        if (r->text.p == NULL)
+            r->text = IK_STR_LIT("");
+        r->text = kc_copy(&p, r->text);
+        r->why = kc_copy(&p, r->why);
+        if (r->parsed) {
+            r->key.g = kc_copy(&p, r->key.g);
+            r->key.p = kc_copy(&p, r->key.p);
+        } else {
+            memset(&r->key, 0, sizeof(r->key));
+        }
+        /* The entry's own reference; key.pkey is set on the way out. */
+        r->pkey = ik_pkey_ref(recs[i].pkey);
+        r->key.pkey = NULL;
     }
     e->n = n;
     e->expires = expires;

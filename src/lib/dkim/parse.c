@@ -222,6 +222,43 @@ static int field_name_ok(ik_str n)
     return 1;
 }
 
+/* Slots of the DKIM-Signature tags (RFC 6376 3.5) that the parser reads. */
+enum { T_V, T_A, T_B, T_BH, T_C, T_D, T_H, T_I, T_L, T_Q, T_S, T_T, T_X, T_Z, T_COUNT };
+
+static int sig_tag_slot(ik_str n)
+{
+    if (n.len == 2)
+        return n.p[0] == 'b' && n.p[1] == 'h' ? T_BH : -1;
+    if (n.len != 1)
+        return -1;
+    switch (n.p[0]) {
+    case 'v': return T_V;
+    case 'a': return T_A;
+    case 'b': return T_B;
+    case 'c': return T_C;
+    case 'd': return T_D;
+    case 'h': return T_H;
+    case 'i': return T_I;
+    case 'l': return T_L;
+    case 'q': return T_Q;
+    case 's': return T_S;
+    case 't': return T_T;
+    case 'x': return T_X;
+    case 'z': return T_Z;
+    }
+    return -1;
+}
+
+/* value without whitespace: the value itself when it has none (most b=
+ * values are folded, so most are copied), else an arena copy. */
+static ik_str value_nows(ik_arena *a, ik_str v)
+{
+    for (size_t i = 0; i < v.len; i++)
+        if (is_ws((unsigned char)v.p[i]))
+            return ik_tag_value_nows(a, v);
+    return v;
+}
+
 ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_sig *out,
                             ik_str *why)
 {
@@ -251,9 +288,16 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
 
     int legacy = (flags & IK_DKIM_LEGACY) != 0;
     const ik_tag *t;
+    /* Each known tag's place, found in one pass (names are unique). */
+    const ik_tag *tag[T_COUNT] = { NULL };
+    for (size_t i = 0; i < tl.n; i++) {
+        int slot = sig_tag_slot(tl.tags[i].name);
+        if (slot >= 0)
+            tag[slot] = &tl.tags[i];
+    }
 
     /* v= (RFC 6376 3.5: required, "1"). */
-    t = ik_taglist_get(&tl, "v", 0);
+    t = tag[T_V];
     if (t == NULL) {
         if (!legacy)
             return fail(a, why, "v= tag missing%.*s", IK_STR_NULL);
@@ -265,7 +309,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
     }
 
     /* a= */
-    t = ik_taglist_get(&tl, "a", 0);
+    t = tag[T_A];
     if (t == NULL)
         return fail(a, why, "a= tag missing%.*s", IK_STR_NULL);
     if (ik_str_caseeq_c(t->value, "rsa-sha256"))
@@ -278,7 +322,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
         return fail(a, why, "unsupported a=%.*s", t->value);
 
     /* b= and bh= (base64, FWS allowed inside). */
-    t = ik_taglist_get(&tl, "b", 0);
+    t = tag[T_B];
     if (t == NULL)
         return fail(a, why, "b= tag missing%.*s", IK_STR_NULL);
     {
@@ -292,7 +336,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
         out->b_start = s0;
         out->b_end = e0;
     }
-    out->b_text = ik_tag_value_nows(a, t->value);
+    out->b_text = value_nows(a, t->value);
     if (out->b_text.p == NULL)
         return IK_ENOMEM;
     if (out->b_text.len == 0)
@@ -303,7 +347,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
     if (st != IK_OK)
         return fail(a, why, "b= is not valid base64%.*s", IK_STR_NULL);
 
-    t = ik_taglist_get(&tl, "bh", 0);
+    t = tag[T_BH];
     if (t == NULL)
         return fail(a, why, "bh= tag missing%.*s", IK_STR_NULL);
     st = ik_base64_decode_arena(a, t->value, IK_BASE64_TOLERANT, &out->bh);
@@ -314,12 +358,12 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
 
     /* c= */
     out->hcanon = out->bcanon = IK_DKIM_CANON_SIMPLE;
-    t = ik_taglist_get(&tl, "c", 0);
+    t = tag[T_C];
     if (t != NULL && parse_canon(t->value, &out->hcanon, &out->bcanon) != IK_OK)
         return fail(a, why, "unsupported c=%.*s", t->value);
 
     /* d= (RFC 6376 3.5; "legitimate.com(.attacker.com" must not pass). */
-    t = ik_taglist_get(&tl, "d", 0);
+    t = tag[T_D];
     if (t == NULL)
         return fail(a, why, "d= tag missing%.*s", IK_STR_NULL);
     if (!ik__dkim_domain_ok(t->value, 0))
@@ -327,7 +371,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
     out->domain = t->value;
 
     /* s= */
-    t = ik_taglist_get(&tl, "s", 0);
+    t = tag[T_S];
     if (t == NULL)
         return fail(a, why, "s= tag missing%.*s", IK_STR_NULL);
     if (!ik__dkim_domain_ok(t->value, 1))
@@ -335,7 +379,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
     out->selector = t->value;
 
     /* h= must include From (RFC 6376 5.4, 6.1.1). */
-    t = ik_taglist_get(&tl, "h", 0);
+    t = tag[T_H];
     if (t == NULL)
         return fail(a, why, "h= tag missing%.*s", IK_STR_NULL);
     st = split_colons(a, t->value, IK_DKIM_MAX_H, &out->h, &out->nh);
@@ -354,7 +398,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
         return fail(a, why, "h= does not include From%.*s", IK_STR_NULL);
 
     /* i= (dkim-quoted-printable; its domain within d=, RFC 6376 3.5). */
-    t = ik_taglist_get(&tl, "i", 0);
+    t = tag[T_I];
     if (t != NULL) {
         int r = qp_decode(a, t->value, &out->auid);
         if (r < 0)
@@ -375,27 +419,30 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
             return fail(a, why, "i= domain is not d= or a subdomain of it: %.*s",
                         out->auid_domain);
     } else {
-        char *s = ik_arena_printf(a, "@%.*s", (int)out->domain.len, out->domain.p);
+        char *s = ik_arena_alloc(a, out->domain.len + 2);
         if (s == NULL)
             return IK_ENOMEM;
-        out->auid = ik_str_c(s);
+        s[0] = '@';
+        memcpy(s + 1, out->domain.p, out->domain.len);
+        s[out->domain.len + 1] = '\0';
+        out->auid = ik_str_make(s, out->domain.len + 1);
         out->auid_domain = ik_str_make(s + 1, out->domain.len);
     }
 
     /* l=, t=, x= */
-    t = ik_taglist_get(&tl, "l", 0);
+    t = tag[T_L];
     if (t != NULL) {
         if (!parse_number(t->value, &out->l))
             return fail(a, why, "l= is not a number: %.*s", t->value);
         out->has_l = 1;
     }
-    t = ik_taglist_get(&tl, "t", 0);
+    t = tag[T_T];
     if (t != NULL) {
         if (!parse_number(t->value, &out->t))
             return fail(a, why, "t= is not a number: %.*s", t->value);
         out->has_t = 1;
     }
-    t = ik_taglist_get(&tl, "x", 0);
+    t = tag[T_X];
     if (t != NULL) {
         if (!parse_number(t->value, &out->x))
             return fail(a, why, "x= is not a number: %.*s", t->value);
@@ -405,7 +452,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
         return fail(a, why, "x= is earlier than t=%.*s", IK_STR_NULL);
 
     /* q= (RFC 6376 3.5: a list; dns/txt is the only method defined). */
-    t = ik_taglist_get(&tl, "q", 0);
+    t = tag[T_Q];
     if (t != NULL) {
         ik_str *items;
         size_t n;
@@ -421,7 +468,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
             return fail(a, why, "unsupported q=%.*s", t->value);
     }
 
-    t = ik_taglist_get(&tl, "z", 0);
+    t = tag[T_Z];
     if (t != NULL)
         out->z = t->value;
     return IK_OK;
@@ -543,4 +590,26 @@ ik_status ik_dkim_key_parse(ik_arena *a, ik_str record, ik_pkey *decoded, ik_dki
         return fail(a, why, "key record p=: %.*s", w);
     }
     return ik_pkey_give_arena(a, out->pkey);
+}
+
+ik_status ik__dkim_keyrec_parse(ik_arena *a, ik_dkim_keyrec *r)
+{
+    ik_status st = ik_dkim_key_parse(a, r->text, NULL, &r->key, &r->why);
+    if (st == IK_ENOMEM)
+        return st;
+    r->parsed = 1;
+    r->status = st;
+    r->pkey = st == IK_OK ? r->key.pkey : NULL;
+    return IK_OK;
+}
+
+ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key,
+                              ik_str *why)
+{
+    if (!r->parsed)
+        return ik_dkim_key_parse(a, r->text, r->pkey, key, why);
+    *key = r->key;
+    if (why != NULL)
+        *why = r->status == IK_OK ? IK_STR_NULL : r->why;
+    return r->status;
 }

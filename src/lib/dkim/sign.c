@@ -13,8 +13,6 @@
  * Threads: one signer per thread at a time.
  * Limits: IK_DKIM_SIGN_MAX signatures per message, IK_DKIM_MAX_H names.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -146,17 +144,29 @@ ik_status ik_dkim_sign_header(ik_dkim_signer *s, const char *field, size_t len)
     ik_str copy = ik_arena_strdup_str(s->a, raw);
     if (copy.p == NULL)
         return IK_ENOMEM;
-    ik__dkim_hdr_init(&s->hdrs[s->nhdrs++], copy);
+    /* The name as found in raw, moved to the copy. */
+    s->hdrs[s->nhdrs++] = (ik__dkim_hdr){ copy, ik_str_make(copy.p, h.name.len) };
     return IK_OK;
 }
 
-static size_t count_headers(const ik_dkim_signer *s, ik_str name)
+/* Index of name in the default lists (oversign, then if_present), or -1. */
+static int default_index(ik_str name)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < s->nhdrs; i++)
-        if (ik_str_caseeq(s->hdrs[i].name, name))
-            n++;
-    return n;
+    static const size_t nover = sizeof(oversign) / sizeof(oversign[0]);
+    static const size_t nif = sizeof(if_present) / sizeof(if_present[0]);
+    for (size_t k = 0; k < nover + nif; k++) {
+        const char *d = k < nover ? oversign[k] : if_present[k - nover];
+        size_t i = 0;
+        /* The list is lowercase: one pass compares and checks the length. */
+        for (; i < name.len && d[i]; i++) {
+            unsigned char c = (unsigned char)name.p[i];
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)d[i])
+                break;
+        }
+        if (i == name.len && d[i] == '\0')
+            return (int)k;
+    }
+    return -1;
 }
 
 static ik_status build_h(ik_dkim_signer *s, ssig *g)
@@ -165,6 +175,7 @@ static ik_status build_h(ik_dkim_signer *s, ssig *g)
     if (h == NULL)
         return IK_ENOMEM;
     size_t n = 0;
+    int from = 0;
     if (g->p.headers != NULL) {
         ik_str list = ik_str_c(g->p.headers);
         size_t start = 0;
@@ -178,25 +189,30 @@ static ik_status build_h(ik_dkim_signer *s, ssig *g)
             if (n == IK_DKIM_MAX_H)
                 return IK_ELIMIT;
             h[n++] = name;
+            from |= ik_str_caseeq_c(name, "from");
         }
     } else {
-        for (size_t k = 0; k < sizeof(oversign) / sizeof(oversign[0]); k++) {
+        /* One pass over the fields counts each default name. */
+        enum { NOVER = sizeof(oversign) / sizeof(oversign[0]),
+               NIF = sizeof(if_present) / sizeof(if_present[0]) };
+        size_t count[NOVER + NIF] = { 0 };
+        for (size_t i = 0; i < s->nhdrs; i++) {
+            int k = default_index(s->hdrs[i].name);
+            if (k >= 0)
+                count[k]++;
+        }
+        for (size_t k = 0; k < NOVER; k++) {
             ik_str name = ik_str_c(oversign[k]);
-            size_t c = count_headers(s, name) + 1;
-            for (size_t j = 0; j < c && n < IK_DKIM_MAX_H; j++)
+            for (size_t j = 0; j < count[k] + 1 && n < IK_DKIM_MAX_H; j++)
                 h[n++] = name;
         }
-        for (size_t k = 0; k < sizeof(if_present) / sizeof(if_present[0]); k++) {
+        for (size_t k = 0; k < NIF; k++) {
             ik_str name = ik_str_c(if_present[k]);
-            size_t c = count_headers(s, name);
-            for (size_t j = 0; j < c && n < IK_DKIM_MAX_H; j++)
+            for (size_t j = 0; j < count[NOVER + k] && n < IK_DKIM_MAX_H; j++)
                 h[n++] = name;
         }
+        from = 1; /* oversign starts with it */
     }
-    int from = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ik_str_caseeq_c(h[i], "from"))
-            from = 1;
     if (!from)
         return IK_EINVAL; /* RFC 6376 5.4: From MUST be signed */
     g->h = h;
@@ -246,37 +262,61 @@ ik_status ik_dkim_sign_body(ik_dkim_signer *s, const void *p, size_t len)
 /* Appends item, preceded by a space or, past the width, a fold. */
 static void fold_add(ik_buf *b, size_t *col, const char *item, size_t len)
 {
+    char *d = ik_buf_reserve(b, len + 3);
+    if (d == NULL)
+        return;
+    size_t n = 0;
     if (*col + 1 + len > FOLD_WIDTH) {
-        ik_buf_append(b, "\r\n ", 3);
+        memcpy(d, "\r\n ", 3);
+        n = 3;
         *col = 1;
     } else {
-        ik_buf_putc(b, ' ');
+        d[n++] = ' ';
         (*col)++;
     }
-    ik_buf_append(b, item, len);
+    memcpy(d + n, item, len);
+    ik_buf_commit(b, n + len);
     *col += len;
 }
 
-static void fold_addf(ik_buf *b, size_t *col, ik_arena *a, const char *fmt, ...)
-    IK_PRINTFLIKE(4, 5);
-
-static void fold_addf(ik_buf *b, size_t *col, ik_arena *a, const char *fmt, ...)
+/* Appends the item "<tag><value>;" (tag includes its "="), folded as
+ * fold_add; a value longer than any the signer makes fails the buffer. */
+static void fold_tag(ik_buf *b, size_t *col, const char *tag, size_t tlen, const char *v,
+                     size_t vlen)
 {
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    (void)a;
-    if (n < 0 || (size_t)n >= sizeof(tmp)) {
-        /* Longer than any tag we build; make the buffer fail visibly. */
+    char item[512];
+    if (tlen + vlen + 1 > sizeof(item)) {
         b->err = b->err ? b->err : IK_ELIMIT;
         return;
     }
-    fold_add(b, col, tmp, (size_t)n);
+    memcpy(item, tag, tlen);
+    if (vlen)
+        memcpy(item + tlen, v, vlen);
+    item[tlen + vlen] = ';';
+    fold_add(b, col, item, tlen + vlen + 1);
 }
 
-static ik_status sign_one(ik_dkim_signer *s, ssig *g)
+/* Decimal digits of x into out (at least 20 octets); returns the length. */
+static size_t u64_dec(uint64_t x, char *out)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x != 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static void fold_num(ik_buf *b, size_t *col, const char *tag, uint64_t x)
+{
+    char num[20];
+    fold_tag(b, col, tag, 2, num, u64_dec(x, num));
+}
+
+static ik_status sign_one(ik_dkim_signer *s, ssig *g, unsigned char *used)
 {
     ik_dkim_body *body = s->body[g->p.bcanon];
     unsigned char bh[IK_HASH_MAX_SIZE];
@@ -286,26 +326,44 @@ static ik_status sign_one(ik_dkim_signer *s, ssig *g)
     char bh64[64];
     size_t bhlen = ik_base64_encode(bh, 32, bh64, sizeof(bh64));
 
+    /* Room for the tags and h= of a usual signature and an RSA-4096 b=,
+     * so the field is not moved while it grows. */
     ik_buf f;
     ik_buf_init(&f, s->a, 0);
+    (void)ik_buf_reserve(&f, 2048);
     size_t col = 15;
-    ik_buf_append_c(&f, "DKIM-Signature:");
-    const char *cn[2] = { "simple", "relaxed" };
-    fold_addf(&f, &col, s->a, "v=1;");
-    fold_addf(&f, &col, s->a, "a=%s;", ik_dkim_alg_name(g->p.alg));
-    fold_addf(&f, &col, s->a, "c=%s/%s;", cn[g->p.hcanon], cn[g->p.bcanon]);
-    fold_addf(&f, &col, s->a, "d=%.*s;", (int)g->p.domain.len, g->p.domain.p);
+    ik_buf_append(&f, "DKIM-Signature:", 15);
+    static const char *const cn[2] = { "simple", "relaxed" };
+    fold_add(&f, &col, "v=1;", 4);
+    const char *alg = ik_dkim_alg_name(g->p.alg);
+    fold_tag(&f, &col, "a=", 2, alg, strlen(alg));
+    {
+        char c[16];
+        size_t hl = strlen(cn[g->p.hcanon]), bl = strlen(cn[g->p.bcanon]);
+        memcpy(c, cn[g->p.hcanon], hl);
+        c[hl] = '/';
+        memcpy(c + hl + 1, cn[g->p.bcanon], bl);
+        fold_tag(&f, &col, "c=", 2, c, hl + 1 + bl);
+    }
+    fold_tag(&f, &col, "d=", 2, g->p.domain.p, g->p.domain.len);
     if (g->p.identity.len)
-        fold_addf(&f, &col, s->a, "i=%.*s;", (int)g->p.identity.len, g->p.identity.p);
+        fold_tag(&f, &col, "i=", 2, g->p.identity.p, g->p.identity.len);
     if (g->p.query_tag)
-        fold_addf(&f, &col, s->a, "q=dns/txt;");
-    fold_addf(&f, &col, s->a, "s=%.*s;", (int)g->p.selector.len, g->p.selector.p);
-    fold_addf(&f, &col, s->a, "t=%lld;", (long long)g->p.timestamp);
+        fold_add(&f, &col, "q=dns/txt;", 10);
+    fold_tag(&f, &col, "s=", 2, g->p.selector.p, g->p.selector.len);
+    if (g->p.timestamp < 0) {
+        /* Not made by ik_dkim_sign_add, which sets the clock's time. */
+        char num[21];
+        num[0] = '-';
+        size_t n = u64_dec((uint64_t)0 - (uint64_t)g->p.timestamp, num + 1);
+        fold_tag(&f, &col, "t=", 2, num, n + 1);
+    } else {
+        fold_num(&f, &col, "t=", (uint64_t)g->p.timestamp);
+    }
     if (g->p.expire_after)
-        fold_addf(&f, &col, s->a, "x=%llu;",
-                  (unsigned long long)((uint64_t)g->p.timestamp + g->p.expire_after));
+        fold_num(&f, &col, "x=", (uint64_t)g->p.timestamp + g->p.expire_after);
     if (g->p.body_length)
-        fold_addf(&f, &col, s->a, "l=%llu;", (unsigned long long)ik_dkim_body_length(body));
+        fold_num(&f, &col, "l=", ik_dkim_body_length(body));
     for (size_t i = 0; i < g->nh; i++) {
         /* "h=name :" items, built by hand: a long over-signing list would
          * otherwise be most of the formatting work. */
@@ -329,19 +387,22 @@ static ik_status sign_one(ik_dkim_signer *s, ssig *g)
         }
         fold_add(&f, &col, item, n);
     }
-    fold_addf(&f, &col, s->a, "bh=%.*s;", (int)bhlen, bh64);
+    fold_tag(&f, &col, "bh=", 3, bh64, bhlen);
     fold_add(&f, &col, "b=", 2);
     if (ik_buf_error(&f) != IK_OK)
         return ik_buf_error(&f);
 
-    /* RFC 6376 3.7 / 5.5: header hash, the new field last with empty b=. */
+    /* RFC 6376 3.7 / 5.5: header hash, the new field last with empty b=.
+     * The body tap's hash has its digest saved, so it makes this one. */
     ik_hash_alg halg = ik_dkim_alg_hash(g->p.alg);
-    ik_hash *h = ik_hash_new_arena(s->a, halg);
-    unsigned char *used = ik_arena_alloc(s->a, s->nhdrs ? s->nhdrs : 1);
-    if (h == NULL || used == NULL)
+    ik_hash *h = ik__dkim_body_tap_hash(body, g->tap);
+    if (h != NULL && ik_hash_get_alg(h) == halg)
+        st = ik_hash_reset(h);
+    else if ((h = ik_hash_new_arena(s->a, halg)) == NULL)
         return IK_ENOMEM;
-    st = ik__dkim_hash_headers(h, g->p.hcanon, s->hdrs, s->nhdrs, g->h, g->nh, ik_buf_str(&f),
-                               f.len, f.len, used, &s->scratch);
+    if (st == IK_OK)
+        st = ik__dkim_hash_headers(h, g->p.hcanon, s->hdrs, s->nhdrs, g->h, g->nh,
+                                   ik_buf_str(&f), f.len, f.len, used, &s->scratch);
     unsigned char digest[IK_HASH_MAX_SIZE];
     if (st == IK_OK)
         st = ik_hash_final(h, digest);
@@ -351,20 +412,19 @@ static ik_status sign_one(ik_dkim_signer *s, ssig *g)
         st = ik_pkey_sign(g->p.key, halg, digest, ik_hash_size(halg), &sig);
     if (st != IK_OK)
         return st;
-    ik_buf b64;
-    ik_buf_init(&b64, s->a, 0);
-    ik_base64_encode_buf(&b64, sig.p, sig.len);
-    if (ik_buf_error(&b64) != IK_OK)
-        return ik_buf_error(&b64);
-    for (size_t off = 0; off < b64.len;) {
+    char b64[(IK_PKEY_MAX_SIG + 2) / 3 * 4 + 1];
+    size_t b64len = ik_base64_encode(sig.p, sig.len, b64, sizeof(b64));
+    if (b64len == 0)
+        return IK_ELIMIT;
+    for (size_t off = 0; off < b64len;) {
         if (col >= FOLD_WIDTH) {
             ik_buf_append(&f, "\r\n ", 3);
             col = 1;
         }
         size_t take = FOLD_WIDTH - col;
-        if (take > b64.len - off)
-            take = b64.len - off;
-        ik_buf_append(&f, b64.p + off, take);
+        if (take > b64len - off)
+            take = b64len - off;
+        ik_buf_append(&f, b64 + off, take);
         col += take;
         off += take;
     }
@@ -390,8 +450,11 @@ ik_status ik_dkim_sign_eom(ik_dkim_signer *s)
         if (st != IK_OK)
             return st;
     }
+    unsigned char *used = ik_arena_alloc(s->a, s->nhdrs ? s->nhdrs : 1);
+    if (used == NULL)
+        return IK_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
-        ik_status st = sign_one(s, &s->sigs[i]);
+        ik_status st = sign_one(s, &s->sigs[i], used);
         if (st != IK_OK)
             return st;
     }

@@ -157,14 +157,21 @@ static ik_status add_tap(ik_dkim_verifier *v, vsig *s)
 
 static ik_status find_key(ik_dkim_verifier *v, vsig *s, ik_dns_query **pending)
 {
-    char *name = ik_arena_printf(v->a, "%.*s._domainkey.%.*s", (int)s->sig.selector.len,
-                                 s->sig.selector.p, (int)s->sig.domain.len, s->sig.domain.p);
+    /* selector._domainkey.domain, lowercase (both parts are checked
+     * sub-domain syntax, so they hold no NUL). */
+    ik_str sel = s->sig.selector, dom = s->sig.domain;
+    size_t len = sel.len + 12 + dom.len;
+    char *name = ik_arena_alloc(v->a, len + 1);
     if (name == NULL)
         return IK_ENOMEM;
-    for (char *p = name; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p += 32;
-    ik_str n = ik_str_c(name);
+    memcpy(name, sel.p, sel.len);
+    memcpy(name + sel.len, "._domainkey.", 12);
+    memcpy(name + sel.len + 12, dom.p, dom.len);
+    name[len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        if (name[i] >= 'A' && name[i] <= 'Z')
+            name[i] += 32;
+    ik_str n = ik_str_make(name, len);
     for (size_t i = 0; i < v->nkeys; i++) {
         if (ik_str_eq(v->keys[i].name, n)) {
             s->key = &v->keys[i];
@@ -199,6 +206,11 @@ static ik_status find_key(ik_dkim_verifier *v, vsig *s, ik_dns_query **pending)
     return IK_OK;
 }
 
+static int is_dkim_signature(ik_str name)
+{
+    return name.len == 14 && ik_str_caseeq_c(name, "DKIM-Signature");
+}
+
 ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
 {
     *queries = NULL;
@@ -208,7 +220,7 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
 
     size_t n = 0;
     for (size_t i = 0; i < v->nhdrs; i++)
-        if (ik_str_caseeq_c(v->hdrs[i].name, "DKIM-Signature"))
+        if (is_dkim_signature(v->hdrs[i].name))
             n++;
     if (n == 0)
         return IK_OK;
@@ -224,7 +236,7 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
     ik_dns_query *pending = NULL;
     unsigned legacy = v->cfg.flags & IK_DKIM_LEGACY;
     for (size_t i = 0; i < v->nhdrs; i++) {
-        if (!ik_str_caseeq_c(v->hdrs[i].name, "DKIM-Signature"))
+        if (!is_dkim_signature(v->hdrs[i].name))
             continue;
         vsig *s = &v->sigs[v->nsigs++];
         s->res.reason = "";
@@ -370,16 +382,13 @@ static ik_status resolve_key(ik_dkim_verifier *v, vkey *k)
             continue;
         ik_dkim_keyrec *r = &k->recs[k->nrecs++];
         r->text = ans->rr[i].u.txt.joined;
-        /* Decode once here, so that the cache (and every signature using
-         * this name) reuses the result. */
-        ik_dkim_key key;
-        ik_status st = ik_dkim_key_parse(v->a, r->text, NULL, &key, NULL);
-        if (st == IK_ENOMEM)
+        /* Parsed and decoded once here, so that the cache (and every
+         * signature using this name) reuses the result. */
+        ik_status st = ik__dkim_keyrec_parse(v->a, r);
+        if (st != IK_OK)
             return st;
-        if (st == IK_OK && key.pkey != NULL) {
-            r->pkey = key.pkey;
+        if (r->pkey != NULL)
             decoded = 1;
-        }
     }
     if (decoded && v->cfg.cache != NULL) {
         uint32_t ttl = ans->ttl;
@@ -412,7 +421,7 @@ static ik_status evaluate(ik_dkim_verifier *v, vsig *s)
     for (size_t i = 0; i < k->nrecs; i++) {
         ik_dkim_key key;
         ik_str why;
-        st = ik_dkim_key_parse(v->a, k->recs[i].text, k->recs[i].pkey, &key, &why);
+        st = ik__dkim_keyrec_key(v->a, &k->recs[i], &key, &why);
         if (st == IK_ENOMEM)
             return st;
         const char *problem = NULL;

@@ -86,6 +86,21 @@ void ik_buf_append(ik_buf *b, const void *p, size_t len)
     b->p[b->len] = '\0';
 }
 
+char *ik_buf_reserve(ik_buf *b, size_t add)
+{
+    if (!grow(b, add))
+        return NULL;
+    return b->p + b->len;
+}
+
+void ik_buf_commit(ik_buf *b, size_t n)
+{
+    if (b->err || b->p == NULL)
+        return;
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
 void ik_buf_append_str(ik_buf *b, ik_str s)
 {
     ik_buf_append(b, s.p, s.len);
