@@ -8,6 +8,7 @@
 #   make fuzz-smoke  run each libFuzzer target briefly (part of make test)
 #   make fuzz-long   run each libFuzzer target for FUZZ_SECONDS (default 600)
 #   make bench       build and run the benchmarks with peers side by side
+#   make format      apply .clang-format; make format-check verifies (in make test)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -27,7 +28,7 @@ NODE_DEPS := $(if $(shell command -v node 2>/dev/null),,nodejs) \
 	$(if $(shell command -v npm 2>/dev/null),,npm)
 
 # Debian packages: build, test, peers for differential tests and benchmarks.
-DEPS_BUILD = build-essential cmake pkg-config clang libclang-rt-14-dev \
+DEPS_BUILD = build-essential cmake pkg-config clang clang-format libclang-rt-14-dev \
 	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data \
 	libpsl-dev publicsuffix
 DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
@@ -37,7 +38,8 @@ DEPS = $(DEPS_BUILD) $(DEPS_TEST)
 # Peers and tools only the benchmarks use (bench/README.md).
 DEPS_BENCH = libopendkim-dev python3-dkim python3-nacl time rspamd unbound $(NODE_DEPS)
 
-.PHONY: all deps build test test-unit test-asan fuzz-smoke fuzz-long demo bench clean
+.PHONY: all deps build test test-unit test-asan fuzz-smoke fuzz-long demo bench clean \
+	format format-check
 
 all: build
 
@@ -49,6 +51,7 @@ deps:
 	@sh scripts/deps.sh $(DEPS)
 
 test: deps
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -85,6 +88,17 @@ bench: deps
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIK_BENCH=ON >/dev/null
 	@$(CMAKE_BUILD) build-bench -j $(JOBS)
 	@sh bench/run.sh build-bench
+
+# .clang-format is the house style; format-check runs in make test.
+CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format)
+format:
+	@git ls-files '*.c' '*.h' | xargs $(CLANG_FORMAT) --style=file -i
+
+format-check:
+	@bad=$$(git ls-files '*.c' '*.h' | while read -r f; do \
+		$(CLANG_FORMAT) --style=file "$$f" | cmp -s - "$$f" || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "format-check: not formatted (run make format):"; \
+		echo "$$bad"; exit 1; fi; echo "format-check: $$(git ls-files '*.c' '*.h' | wc -l) files clean"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench

@@ -67,8 +67,8 @@
 typedef int (*one_fn)(void *ctx, const db_msg *m); /* 1 when the verdict is pass */
 
 typedef struct rate {
-    double msgs, mb;     /* per second, from the fastest pass */
-    size_t pass, n;      /* warm-up verdicts */
+    double msgs, mb; /* per second, from the fastest pass */
+    size_t pass, n;  /* warm-up verdicts */
     int ran;
 } rate;
 
@@ -76,7 +76,7 @@ typedef struct runner {
     one_fn fn;
     void *ctx;
     rate *out;
-    double best;         /* seconds of the fastest pass */
+    double best; /* seconds of the fastest pass */
 } runner;
 
 /*
@@ -300,8 +300,7 @@ static int od_dns_start(void *srv, int type, unsigned char *query, unsigned char
  * closure, so the table is a file-scope pointer set once before use. */
 static const keytab *od_keys;
 
-static DKIM_CBSTAT od_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf,
-                                 size_t buflen)
+static DKIM_CBSTAT od_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
 {
     (void)dkim;
     char name[512];
@@ -379,8 +378,8 @@ static int od_verify(void *ctx, const db_msg *m)
 typedef struct bound_ctx {
     EVP_MD *md;
     EVP_PKEY *pub;
-    EVP_PKEY_CTX *rsa;   /* verify, initialized once */
-    EVP_MD_CTX *mctx;    /* Ed25519 */
+    EVP_PKEY_CTX *rsa; /* verify, initialized once */
+    EVP_MD_CTX *mctx;  /* Ed25519 */
     int ed;
     unsigned char (*sig)[256];
     size_t *siglen;
@@ -439,17 +438,17 @@ static void bound_open(bound_ctx *c, int ed, const db_msg *m, size_t n)
     EVP_MD_CTX *mc = EVP_MD_CTX_new();
     if (c->md == NULL || sc == NULL || mc == NULL)
         ssl_die("setup");
-    if (!ed && (EVP_PKEY_sign_init(sc) != 1 ||
-                EVP_PKEY_CTX_set_rsa_padding(sc, RSA_PKCS1_PADDING) != 1 ||
-                EVP_PKEY_CTX_set_signature_md(sc, c->md) != 1))
+    if (!ed
+        && (EVP_PKEY_sign_init(sc) != 1 || EVP_PKEY_CTX_set_rsa_padding(sc, RSA_PKCS1_PADDING) != 1
+            || EVP_PKEY_CTX_set_signature_md(sc, c->md) != 1))
         ssl_die("sign init");
     for (size_t i = 0; i < n; i++) {
         unsigned char d[32];
         if (EVP_Digest(m[i].p, m[i].len, d, NULL, c->md, NULL) != 1)
             ssl_die("digest");
         c->siglen[i] = sizeof(c->sig[i]);
-        int ok = ed ? EVP_DigestSignInit(mc, NULL, NULL, NULL, priv) == 1 &&
-                          EVP_DigestSign(mc, c->sig[i], &c->siglen[i], d, 32) == 1
+        int ok = ed ? EVP_DigestSignInit(mc, NULL, NULL, NULL, priv) == 1
+                          && EVP_DigestSign(mc, c->sig[i], &c->siglen[i], d, 32) == 1
                     : EVP_PKEY_sign(sc, c->sig[i], &c->siglen[i], d, 32) == 1;
         if (!ok)
             ssl_die("sign");
@@ -459,10 +458,11 @@ static void bound_open(bound_ctx *c, int ed, const db_msg *m, size_t n)
     EVP_PKEY_free(priv);
     c->mctx = EVP_MD_CTX_new();
     c->rsa = EVP_PKEY_CTX_new(c->pub, NULL);
-    if (c->mctx == NULL || c->rsa == NULL ||
-        (!ed && (EVP_PKEY_verify_init(c->rsa) != 1 ||
-                 EVP_PKEY_CTX_set_rsa_padding(c->rsa, RSA_PKCS1_PADDING) != 1 ||
-                 EVP_PKEY_CTX_set_signature_md(c->rsa, c->md) != 1)))
+    if (c->mctx == NULL || c->rsa == NULL
+        || (!ed
+            && (EVP_PKEY_verify_init(c->rsa) != 1
+                || EVP_PKEY_CTX_set_rsa_padding(c->rsa, RSA_PKCS1_PADDING) != 1
+                || EVP_PKEY_CTX_set_signature_md(c->rsa, c->md) != 1)))
         ssl_die("verify init");
 }
 
@@ -484,8 +484,8 @@ static int bound_verify(void *ctx, const db_msg *m)
     if (EVP_Digest(m->p, m->len, d, NULL, c->md, NULL) != 1)
         return 0;
     if (c->ed)
-        return EVP_DigestVerifyInit(c->mctx, NULL, NULL, NULL, c->pub) == 1 &&
-               EVP_DigestVerify(c->mctx, c->sig[i], c->siglen[i], d, 32) == 1;
+        return EVP_DigestVerifyInit(c->mctx, NULL, NULL, NULL, c->pub) == 1
+               && EVP_DigestVerify(c->mctx, c->sig[i], c->siglen[i], d, 32) == 1;
     return EVP_PKEY_verify(c->rsa, c->sig[i], c->siglen[i], d, 32) == 1;
 }
 
@@ -543,8 +543,8 @@ static int raw_sign(void *ctx, const db_msg *m)
     size_t n = sizeof(sig);
     const unsigned char *d = c->digest[m - c->base];
     if (c->alg == IK_DKIM_ALG_ED25519_SHA256)
-        return EVP_DigestSignInit(c->mctx, NULL, NULL, NULL, c->pk) == 1 &&
-               EVP_DigestSign(c->mctx, sig, &n, d, 32) == 1;
+        return EVP_DigestSignInit(c->mctx, NULL, NULL, NULL, c->pk) == 1
+               && EVP_DigestSign(c->mctx, sig, &n, d, 32) == 1;
     return EVP_PKEY_sign(c->pctx, sig, &n, d, 32) == 1;
 }
 
@@ -558,8 +558,8 @@ static int msg_sign(void *ctx, const db_msg *m)
     if (EVP_Digest(m->p, m->len, d, NULL, c->md, NULL) != 1)
         return 0;
     if (c->alg == IK_DKIM_ALG_ED25519_SHA256)
-        return EVP_DigestSignInit(c->mctx, NULL, NULL, NULL, c->pk) == 1 &&
-               EVP_DigestSign(c->mctx, sig, &n, d, 32) == 1;
+        return EVP_DigestSignInit(c->mctx, NULL, NULL, NULL, c->pk) == 1
+               && EVP_DigestSign(c->mctx, sig, &n, d, 32) == 1;
     return EVP_PKEY_sign(c->pctx, sig, &n, d, 32) == 1;
 }
 
@@ -576,9 +576,9 @@ static void sign_open(sign_ctx *c, ik_dkim_alg alg, const db_msg *m, size_t n)
     BIO *bio = BIO_new(BIO_s_mem());
     char *data;
     long len;
-    if (bio == NULL || PEM_write_bio_PrivateKey(bio, c->pk, NULL, NULL, 0, NULL, NULL) != 1 ||
-        (len = BIO_get_mem_data(bio, &data)) <= 0 ||
-        ik_pkey_from_pem(NULL, data, (size_t)len, &c->key, &pem) != IK_OK)
+    if (bio == NULL || PEM_write_bio_PrivateKey(bio, c->pk, NULL, NULL, 0, NULL, NULL) != 1
+        || (len = BIO_get_mem_data(bio, &data)) <= 0
+        || ik_pkey_from_pem(NULL, data, (size_t)len, &c->key, &pem) != IK_OK)
         ssl_die("signing key");
     BIO_free(bio);
     ik_buf_release(&pem);
@@ -587,10 +587,10 @@ static void sign_open(sign_ctx *c, ik_dkim_alg alg, const db_msg *m, size_t n)
     c->pctx = EVP_PKEY_CTX_new(c->pk, NULL);
     if (md == NULL || c->mctx == NULL || c->pctx == NULL)
         ssl_die("sign setup");
-    if (alg == IK_DKIM_ALG_RSA_SHA256 &&
-        (EVP_PKEY_sign_init(c->pctx) != 1 ||
-         EVP_PKEY_CTX_set_rsa_padding(c->pctx, RSA_PKCS1_PADDING) != 1 ||
-         EVP_PKEY_CTX_set_signature_md(c->pctx, md) != 1))
+    if (alg == IK_DKIM_ALG_RSA_SHA256
+        && (EVP_PKEY_sign_init(c->pctx) != 1
+            || EVP_PKEY_CTX_set_rsa_padding(c->pctx, RSA_PKCS1_PADDING) != 1
+            || EVP_PKEY_CTX_set_signature_md(c->pctx, md) != 1))
         ssl_die("sign init");
     c->digest = db_xmalloc(n * sizeof(*c->digest));
     for (size_t i = 0; i < n; i++)
@@ -742,8 +742,7 @@ int main(int argc, char **argv)
             if (alg_only && strcmp(alg_only, algs[a]) != 0)
                 continue;
             sign_ctx sc;
-            sign_open(&sc, a ? IK_DKIM_ALG_ED25519_SHA256 : IK_DKIM_ALG_RSA_SHA256, small,
-                      nsmall);
+            sign_open(&sc, a ? IK_DKIM_ALG_ED25519_SHA256 : IK_DKIM_ALG_RSA_SHA256, small, nsmall);
             runner rs[3] = { { raw_sign, &sc, &raw[a], 0 },
                              { msg_sign, &sc, &full[a], 0 },
                              { inkan_sign, &sc, &sg[a], 0 } };
@@ -769,8 +768,7 @@ int main(int argc, char **argv)
     if (od_dns_calls)
         printf("\nWARNING: OpenDKIM tried %lu DNS queries (refused)\n", od_dns_calls);
     if (nsmall) {
-        printf("\nsigning: %zu messages under 10 KB, %.1f MB\n", nsmall,
-               (double)small_bytes / 1e6);
+        printf("\nsigning: %zu messages under 10 KB, %.1f MB\n", nsmall, (double)small_bytes / 1e6);
         printf("  %-44s %10s %9s %10s\n", "implementation", "sigs/s", "MB/s", "of OpenSSL");
         static const char *const sname[2][3] = {
             { "OpenSSL raw sign rsa-2048 (digest only)", "OpenSSL SHA-256 of message + sign",
@@ -805,13 +803,12 @@ int main(int argc, char **argv)
     printf("\ntargets:\n");
     int ok = 1;
     if (in[0].ran && bd[0].ran)
-        check("rsa-sha256 verify, share of the bound", 100 * in[0].msgs / bd[0].msgs, 80, "%",
-              &ok);
+        check("rsa-sha256 verify, share of the bound", 100 * in[0].msgs / bd[0].msgs, 80, "%", &ok);
     if (in[0].ran && od[0].ran)
         check("rsa-sha256 verify, over OpenDKIM", in[0].msgs / od[0].msgs, 4, "x", &ok);
     if (in[1].ran && bd[1].ran)
-        check("ed25519-sha256 verify, share of the bound", 100 * in[1].msgs / bd[1].msgs, 85,
-              "%", &ok);
+        check("ed25519-sha256 verify, share of the bound", 100 * in[1].msgs / bd[1].msgs, 85, "%",
+              &ok);
     /*
      * The signing target is measured like the verify bound: against OpenSSL
      * doing the same job on the same message (one SHA-256 over it, then one
@@ -826,8 +823,8 @@ int main(int argc, char **argv)
         char label[64];
         snprintf(label, sizeof(label), "%s sign, of OpenSSL hash+sign", sign_name[a]);
         check(label, 100 * sg[a].msgs / full[a].msgs, 90, "%", &ok);
-        printf("  %-40s %8.2f%% (no target: of the digest-only raw sign)\n",
-               "", 100 * sg[a].msgs / raw[a].msgs);
+        printf("  %-40s %8.2f%% (no target: of the digest-only raw sign)\n", "",
+               100 * sg[a].msgs / raw[a].msgs);
     }
     if (peak_mb >= 0) {
         int small = peak_mb < 16;
@@ -837,8 +834,8 @@ int main(int argc, char **argv)
             ok = 0;
     }
     for (int a = 0; a < 2; a++)
-        if ((in[a].ran && in[a].pass != in[a].n) || (od[a].ran && od[a].pass != od[a].n) ||
-            (bd[a].ran && bd[a].pass != bd[a].n))
+        if ((in[a].ran && in[a].pass != in[a].n) || (od[a].ran && od[a].pass != od[a].n)
+            || (bd[a].ran && bd[a].pass != bd[a].n))
             printf("  WARNING: not every %s verdict was pass (see the table)\n", algs[a]);
     printf("  %s\n", ok ? "every target met" : "some target missed (a benchmark fails nothing)");
     return 0;

@@ -92,12 +92,12 @@ static inline char *db_read_file(const char *path, size_t *len)
 typedef struct db_msg {
     const char *p;
     size_t len;
-    char key[256];      /* key name of its signature */
+    char key[256]; /* key name of its signature */
 } db_msg;
 
 typedef struct db_corpus {
     char *data;
-    size_t size;        /* bytes of all messages */
+    size_t size; /* bytes of all messages */
     db_msg *m;
     size_t n;
 } db_corpus;

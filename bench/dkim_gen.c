@@ -35,23 +35,28 @@
 #define NDOMAINS 100
 
 static const char *const words[] = {
-    "the", "of", "and", "to", "in", "is", "you", "that", "it", "he", "was", "for", "on",
-    "are", "as", "with", "his", "they", "at", "be", "this", "have", "from", "or", "one",
-    "had", "by", "word", "but", "not", "what", "all", "were", "we", "when", "your", "can",
-    "said", "there", "use", "an", "each", "which", "she", "do", "how", "their", "if",
-    "will", "up", "other", "about", "out", "many", "then", "them", "these", "so", "some",
-    "her", "would", "make", "like", "him", "into", "time", "has", "look", "two", "more",
-    "order", "invoice", "meeting", "schedule", "shipment", "account", "password", "report",
-    "quarterly", "attached", "please", "review", "thanks", "regards", "tomorrow", "offer",
-    "delivery", "subscription", "newsletter", "update", "project", "deadline", "budget",
-    "customer", "support", "ticket", "release", "version", "security", "notification",
+    "the",      "of",           "and",      "to",           "in",         "is",      "you",
+    "that",     "it",           "he",       "was",          "for",        "on",      "are",
+    "as",       "with",         "his",      "they",         "at",         "be",      "this",
+    "have",     "from",         "or",       "one",          "had",        "by",      "word",
+    "but",      "not",          "what",     "all",          "were",       "we",      "when",
+    "your",     "can",          "said",     "there",        "use",        "an",      "each",
+    "which",    "she",          "do",       "how",          "their",      "if",      "will",
+    "up",       "other",        "about",    "out",          "many",       "then",    "them",
+    "these",    "so",           "some",     "her",          "would",      "make",    "like",
+    "him",      "into",         "time",     "has",          "look",       "two",     "more",
+    "order",    "invoice",      "meeting",  "schedule",     "shipment",   "account", "password",
+    "report",   "quarterly",    "attached", "please",       "review",     "thanks",  "regards",
+    "tomorrow", "offer",        "delivery", "subscription", "newsletter", "update",  "project",
+    "deadline", "budget",       "customer", "support",      "ticket",     "release", "version",
+    "security", "notification",
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
-static const char *const first_names[] = { "Alice", "Bob", "Chiyo", "Dmitri", "Elena",
-                                           "Farid", "Grace", "Hiro", "Ines", "Jamal",
-                                           "Kenji", "Lena", "Mateo", "Nadia", "Oscar" };
-static const char *const domain_kinds[] = { "shop", "news", "bank", "mail", "corp",
+static const char *const first_names[] = { "Alice", "Bob",   "Chiyo", "Dmitri", "Elena",
+                                           "Farid", "Grace", "Hiro",  "Ines",   "Jamal",
+                                           "Kenji", "Lena",  "Mateo", "Nadia",  "Oscar" };
+static const char *const domain_kinds[] = { "shop",  "news",   "bank",   "mail",  "corp",
                                             "lists", "social", "travel", "cloud", "edu" };
 static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
@@ -147,8 +152,7 @@ static void text_part(out *o, db_rng *r, size_t size)
 {
     int flowed = db_next(r) % 4 == 0;
     int dbl = db_next(r) % 8 == 0;
-    out_f(o, "Content-Type: text/plain; charset=\"utf-8\"%s\r\n",
-          flowed ? "; format=flowed" : "");
+    out_f(o, "Content-Type: text/plain; charset=\"utf-8\"%s\r\n", flowed ? "; format=flowed" : "");
     out_s(o, "Content-Transfer-Encoding: 7bit\r\n\r\n");
     out_f(o, "Hello %s,\r\n\r\n", first_names[db_next(r) % 15]);
     size_t start = o->len;
@@ -168,9 +172,10 @@ static void html_part(out *o, db_rng *r, size_t size)
     size_t start = o->len;
     while (o->len - start < size) {
         static const char *const open[] = { "<table width=\"100%\" cellpadding=\"0\" "
-                                             "cellspacing=\"0\" border=\"0\">",
-                                             "<tr>", "<td style=\"padding: 10px 20px; "
-                                                     "font-family: Arial, sans-serif;\">" };
+                                            "cellspacing=\"0\" border=\"0\">",
+                                            "<tr>",
+                                            "<td style=\"padding: 10px 20px; "
+                                            "font-family: Arial, sans-serif;\">" };
         static const char *const close[] = { "</table>", "</tr>", "</td>" };
         for (int d = 0; d < 3; d++) {
             for (int k = 0; k < d + 1; k++)
@@ -195,8 +200,8 @@ static void html_part(out *o, db_rng *r, size_t size)
         out_s(o, "</p>\r\n");
         if (db_next(r) % 3 == 0)
             out_f(o, "%s<a href=\"https://%s.example/track?id=%016llx\">%s</a>\r\n",
-                  tabs ? "\t\t\t\t" : "                ", word(r),
-                  (unsigned long long)db_next(r), word(r));
+                  tabs ? "\t\t\t\t" : "                ", word(r), (unsigned long long)db_next(r),
+                  word(r));
         for (int d = 2; d >= 0; d--) {
             for (int k = 0; k < d + 1; k++)
                 out_s(o, tabs ? "\t" : "    ");
@@ -237,12 +242,13 @@ static void make_message(out *o, db_rng *r, size_t target, const char *dom, size
 {
     const char *fn = first_names[db_next(r) % 15];
     int day = (int)(i % 28) + 1;
-    out_f(o, "Received: from submit.%s (submit.%s [198.51.100.%d])\r\n"
-             "\tby smtp-out.%s (Postfix) with ESMTPSA id %08llX\r\n"
-             "\tfor <user%zu@receiver.test>; %s, %d Nov 2023 %02d:%02d:%02d +0000 (UTC)\r\n",
+    out_f(o,
+          "Received: from submit.%s (submit.%s [198.51.100.%d])\r\n"
+          "\tby smtp-out.%s (Postfix) with ESMTPSA id %08llX\r\n"
+          "\tfor <user%zu@receiver.test>; %s, %d Nov 2023 %02d:%02d:%02d +0000 (UTC)\r\n",
           dom, dom, (int)(db_next(r) % 250) + 1, dom,
-          (unsigned long long)(db_next(r) & 0xffffffffu), i, days[i % 7], day,
-          (int)(i % 24), (int)(i % 60), (int)((i * 7) % 60));
+          (unsigned long long)(db_next(r) & 0xffffffffu), i, days[i % 7], day, (int)(i % 24),
+          (int)(i % 60), (int)((i * 7) % 60));
     out_f(o, "From: \"%s from %s\" <%s@%s>\r\n", fn, dom, fn, dom);
     out_f(o, "To: \"Receiver %zu\" <user%zu@receiver.test>\r\n", i, i);
     if (db_next(r) % 5 == 0)
@@ -259,9 +265,10 @@ static void make_message(out *o, db_rng *r, size_t target, const char *dom, size
     if (db_next(r) % 5 == 0)
         out_f(o, "Reply-To: <support@%s>\r\n", dom);
     if (db_next(r) % 3 == 0)
-        out_f(o, "List-Id: \"%s news\" <news.%s>\r\n"
-                 "List-Unsubscribe: <https://%s/unsubscribe?u=%016llx>,\r\n"
-                 "  <mailto:unsubscribe@%s>\r\n",
+        out_f(o,
+              "List-Id: \"%s news\" <news.%s>\r\n"
+              "List-Unsubscribe: <https://%s/unsubscribe?u=%016llx>,\r\n"
+              "  <mailto:unsubscribe@%s>\r\n",
               dom, dom, dom, (unsigned long long)db_next(r), dom);
     if (db_next(r) % 2 == 0)
         out_s(o, "X-Mailer: inkan-bench 1.0\r\n");
@@ -491,14 +498,16 @@ int main(int argc, char **argv)
         make_message(&msg, &r, target, dom, i);
         /* The receiver's trace fields, added after signing. */
         top.len = 0;
-        out_f(&top, "Received: from smtp-out.%s (smtp-out.%s [203.0.113.%d])\r\n"
-                    "\tby mx.receiver.test (Postfix) with ESMTPS id %08llX\r\n"
-                    "\tfor <user%zu@receiver.test>; %s, %d Nov 2023 %02d:%02d:%02d +0000\r\n",
+        out_f(&top,
+              "Received: from smtp-out.%s (smtp-out.%s [203.0.113.%d])\r\n"
+              "\tby mx.receiver.test (Postfix) with ESMTPS id %08llX\r\n"
+              "\tfor <user%zu@receiver.test>; %s, %d Nov 2023 %02d:%02d:%02d +0000\r\n",
               dom, dom, (int)(d % 250) + 1, (unsigned long long)(db_next(&r) & 0xffffffffu), i,
               days[i % 7], (int)(i % 28) + 1, (int)(i % 24), (int)(i % 60),
               (int)((i * 7 + 1) % 60));
-        out_f(&top, "Received: from mx.receiver.test by store.receiver.test with LMTP\r\n"
-                    "\tid %016llx; %s, %d Nov 2023 %02d:%02d:%02d +0000\r\n",
+        out_f(&top,
+              "Received: from mx.receiver.test by store.receiver.test with LMTP\r\n"
+              "\tid %016llx; %s, %d Nov 2023 %02d:%02d:%02d +0000\r\n",
               (unsigned long long)db_next(&r), days[i % 7], (int)(i % 28) + 1, (int)(i % 24),
               (int)(i % 60), (int)((i * 7 + 2) % 60));
 
@@ -508,8 +517,8 @@ int main(int argc, char **argv)
         for (int k = 1; k < 3; k++) {
             const char *sel = k == 1 ? "s2048" : "ed1";
             sign_message(a, &msg, k == 1 ? rsa : ed,
-                         k == 1 ? IK_DKIM_ALG_RSA_SHA256 : IK_DKIM_ALG_ED25519_SHA256, dom, sel,
-                         hc, bc, &field);
+                         k == 1 ? IK_DKIM_ALG_RSA_SHA256 : IK_DKIM_ALG_ED25519_SHA256, dom, sel, hc,
+                         bc, &field);
             size_t len = top.len + field.len + msg.len;
             fprintf(idx[k], "%llu %zu %s._domainkey.%s\n", (unsigned long long)off[k], len, sel,
                     dom);

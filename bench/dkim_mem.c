@@ -69,15 +69,14 @@ static int make(const char *path, size_t mb)
     p.timestamp = DB_SIGN_TIME;
     if ((st = ik_dkim_sign_add(s, &p)) != IK_OK)
         die("sign_add", st);
-    static const char hdr[] =
-        "From: \"Big Sender\" <sender@big.example>\r\n"
-        "To: <user@receiver.test>\r\n"
-        "Subject: the quarterly archive, all of it\r\n"
-        "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"
-        "Message-ID: <big.1@big.example>\r\n"
-        "MIME-Version: 1.0\r\n"
-        "Content-Type: multipart/mixed; boundary=\"=_big\"\r\n"
-        "\r\n";
+    static const char hdr[] = "From: \"Big Sender\" <sender@big.example>\r\n"
+                              "To: <user@receiver.test>\r\n"
+                              "Subject: the quarterly archive, all of it\r\n"
+                              "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"
+                              "Message-ID: <big.1@big.example>\r\n"
+                              "MIME-Version: 1.0\r\n"
+                              "Content-Type: multipart/mixed; boundary=\"=_big\"\r\n"
+                              "\r\n";
     (void)db_split(hdr, sizeof(hdr) - 1, sign_field, s);
     if ((st = ik_dkim_sign_eoh(s)) != IK_OK)
         die("sign_eoh", st);

@@ -57,11 +57,19 @@
 
 /* ---- results, named as RFC 7208 2.6 names them ------------------------ */
 
-enum { RES_NONE, RES_NEUTRAL, RES_PASS, RES_FAIL, RES_SOFTFAIL, RES_TEMPERROR,
-       RES_PERMERROR, RES_OTHER, RES_COUNT };
-static const char *const res_name[RES_COUNT] = {
-    "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror", "invalid"
+enum {
+    RES_NONE,
+    RES_NEUTRAL,
+    RES_PASS,
+    RES_FAIL,
+    RES_SOFTFAIL,
+    RES_TEMPERROR,
+    RES_PERMERROR,
+    RES_OTHER,
+    RES_COUNT
 };
+static const char *const res_name[RES_COUNT] = { "none",     "neutral",   "pass",      "fail",
+                                                 "softfail", "temperror", "permerror", "invalid" };
 
 static int res_from_name(const char *s)
 {
@@ -311,14 +319,14 @@ static int inkan_eval(void *ctx, size_t i)
 /* ---- libspf2: zone layers behind a hash index -------------------------- */
 
 typedef struct name_slot {
-    char *name;               /* lowercase, no trailing dot */
-    SPF_dns_server_t *zone;   /* libspf2 zone layer holding this name only */
+    char *name;             /* lowercase, no trailing dot */
+    SPF_dns_server_t *zone; /* libspf2 zone layer holding this name only */
 } name_slot;
 
 typedef struct name_index {
     name_slot *slot;
     size_t mask, used;
-    SPF_dns_server_t *empty;  /* a zone with nothing: answers NXDOMAIN */
+    SPF_dns_server_t *empty; /* a zone with nothing: answers NXDOMAIN */
 } name_index;
 
 static size_t name_hash(const char *s, size_t len)
@@ -371,12 +379,18 @@ static void index_destroy(SPF_dns_server_t *self)
 
 static ns_type rr_type(const char *t)
 {
-    if (strcmp(t, "A") == 0) return ns_t_a;
-    if (strcmp(t, "AAAA") == 0) return ns_t_aaaa;
-    if (strcmp(t, "MX") == 0) return ns_t_mx;
-    if (strcmp(t, "TXT") == 0) return ns_t_txt;
-    if (strcmp(t, "PTR") == 0) return ns_t_ptr;
-    if (strcmp(t, "SPF") == 0) return ns_t_spf;
+    if (strcmp(t, "A") == 0)
+        return ns_t_a;
+    if (strcmp(t, "AAAA") == 0)
+        return ns_t_aaaa;
+    if (strcmp(t, "MX") == 0)
+        return ns_t_mx;
+    if (strcmp(t, "TXT") == 0)
+        return ns_t_txt;
+    if (strcmp(t, "PTR") == 0)
+        return ns_t_ptr;
+    if (strcmp(t, "SPF") == 0)
+        return ns_t_spf;
     return ns_t_invalid;
 }
 
@@ -631,10 +645,8 @@ int main(int argc, char **argv)
     snprintf(spf2name, sizeof(spf2name), "libspf2 %d.%d.%d", SPF_LIB_VERSION_MAJOR,
              SPF_LIB_VERSION_MINOR, SPF_LIB_VERSION_PATCH);
     column cols[5] = {
-        { "libinkan", 0, calloc(s.n, 1) },
-        { "libspf2", 0, calloc(s.n, 1) },
-        { "python3-spf", 0, calloc(s.n, 1) },
-        { "libspf2-flat", 0, NULL },
+        { "libinkan", 0, calloc(s.n, 1) },       { "libspf2", 0, calloc(s.n, 1) },
+        { "python3-spf", 0, calloc(s.n, 1) },    { "libspf2-flat", 0, NULL },
         { "libinkan-cache", 0, calloc(s.n, 1) },
     };
     printf("bench/spf: %zu queries, one core, static in-memory DNS (%s)\n", s.n, dir);

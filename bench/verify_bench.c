@@ -117,8 +117,7 @@ static int cmd_prep(const char *dir)
     fclose(env);
     fclose(zone);
     fclose(rr);
-    printf("verify_bench prep: %zu messages, %zu domains with SPF and DMARC records\n", c.n,
-           ndone);
+    printf("verify_bench prep: %zu messages, %zu domains with SPF and DMARC records\n", c.n, ndone);
     db_corpus_free(&c);
     return 0;
 }
@@ -171,7 +170,7 @@ typedef struct vb_shared {
 
 typedef struct vb_thread {
     vb_shared *s;
-    size_t first;           /* this thread starts its passes here */
+    size_t first; /* this thread starts its passes here */
     unsigned long long msgs, bytes;
     double elapsed;
     size_t pass_dmarc, fail_other;
@@ -426,7 +425,8 @@ int main(int argc, char **argv)
         return cmd_prep(argv[2]);
     if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
         if (argc >= 3 && strcmp(argv[2], "--help") == 0) {
-            puts("verify_bench verify --zone FILE [--ip IP --helo NAME --mail-from ADDR] --json FILE...");
+            puts("verify_bench verify --zone FILE [--ip IP --helo NAME --mail-from ADDR] --json "
+                 "FILE...");
             return 0;
         }
         return cmd_verify(argc, argv);

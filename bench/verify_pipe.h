@@ -15,8 +15,8 @@
 #ifndef IK_VERIFY_PIPE_H
 #define IK_VERIFY_PIPE_H
 
-#include "inkan/arena.h"
 #include "inkan/arc.h"
+#include "inkan/arena.h"
 #include "inkan/dkim.h"
 #include "inkan/dmarc.h"
 #include "inkan/dns.h"
@@ -26,14 +26,14 @@
 #define VP_MAX_DKIM 16
 
 typedef struct vp_ctx {
-    ik_dkim_keycache *keys;  /* decoded DKIM keys (NULL: none) */
-    ik_spf_cache *spf;       /* parsed SPF records (NULL: none) */
-    int64_t now;             /* clock for t=/x=; 0: real clock */
-    int arc;                 /* run ARC validation */
+    ik_dkim_keycache *keys; /* decoded DKIM keys (NULL: none) */
+    ik_spf_cache *spf;      /* parsed SPF records (NULL: none) */
+    int64_t now;            /* clock for t=/x=; 0: real clock */
+    int arc;                /* run ARC validation */
 } vp_ctx;
 
 typedef struct vp_result {
-    ik_spf_result spf;       /* IK_SPF_NONE when no client was given */
+    ik_spf_result spf; /* IK_SPF_NONE when no client was given */
     size_t ndkim;
     ik_str dkim_domain[VP_MAX_DKIM];
     ik_dkim_result dkim[VP_MAX_DKIM];

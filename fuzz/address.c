@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check(memcmp(m->addr_spec.p, m->local.p, m->local.len) == 0);
                 check(m->addr_spec.p[m->local.len] == '@');
                 check(memcmp(m->addr_spec.p + m->local.len + 1, m->domain.p, m->domain.len) == 0);
-                check(memchr(m->domain.p, '@', m->domain.len) == NULL ||
-                      (m->flags & IK_ADDR_F_DOMAIN_LITERAL));
+                check(memchr(m->domain.p, '@', m->domain.len) == NULL
+                      || (m->flags & IK_ADDR_F_DOMAIN_LITERAL));
             }
         }
         if (st[0] == IK_OK) {

@@ -27,9 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ik_zone *z = ik_zone_new(NULL);
     ik_arena *a = ik_arena_new(NULL);
     ik_resolver r = { 0 };
-    if (z == NULL || a == NULL ||
-        ik_zone_load_mem(z, "<key>", key_zone, sizeof(key_zone) - 1, NULL, 0) != IK_OK ||
-        ik_zone_resolver(z, &r) != IK_OK)
+    if (z == NULL || a == NULL
+        || ik_zone_load_mem(z, "<key>", key_zone, sizeof(key_zone) - 1, NULL, 0) != IK_OK
+        || ik_zone_resolver(z, &r) != IK_OK)
         goto out;
     ik_arena_set_limit(a, 64u << 20);
     ik_hdr_field *f;

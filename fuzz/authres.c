@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             unf = ik_str_make(unf.p + skip, unf.len - skip);
         }
         ik_ar back;
-        if (ik_ar_parse(a, unf, flags, &back, NULL) != IK_OK || back.nresults != ar.nresults ||
-            !ik_str_eq(back.authserv_id, ar.authserv_id))
+        if (ik_ar_parse(a, unf, flags, &back, NULL) != IK_OK || back.nresults != ar.nresults
+            || !ik_str_eq(back.authserv_id, ar.authserv_id))
             abort(); /* the writer produced something the reader rejects */
     }
     (void)ik_ar_is_ours(in, IK_STR_LIT("mx.example.org"));

@@ -30,8 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)ik_base64_decode((const char *)data, size, IK_BASE64_TOLERANT, out, cap, &n);
     /* A too-small buffer must be refused, never overrun. */
     if (cap > 2)
-        (void)ik_base64_decode((const char *)data, size, IK_BASE64_TOLERANT, out, cap - 2,
-                               &n);
+        (void)ik_base64_decode((const char *)data, size, IK_BASE64_TOLERANT, out, cap - 2, &n);
     free(out);
     return 0;
 }

@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ik_dk_sig s;
     ik_str why;
     if (ik_dk_sig_parse(a, in, &s, &why) == IK_OK) {
-        if (!inside(s.domain, s.field) || !inside(s.selector, s.field) || s.domain.len == 0 ||
-            s.selector.len == 0 || s.b.len == 0 || (s.has_h && s.nh == 0))
+        if (!inside(s.domain, s.field) || !inside(s.selector, s.field) || s.domain.len == 0
+            || s.selector.len == 0 || s.b.len == 0 || (s.has_h && s.nh == 0))
             abort();
         for (size_t i = 0; i < s.nh; i++)
             if (!inside(s.h[i], s.field) || s.h[i].len == 0)
@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ik_dk_policy p;
     (void)ik_dk_policy_parse(a, in, &p, &why);
     ik_str addr, local, domain;
-    if (ik_dk_mailbox(a, in, &addr, &local, &domain) == IK_OK &&
-        (local.len == 0 || domain.len == 0 || local.len + domain.len + 1 != addr.len))
+    if (ik_dk_mailbox(a, in, &addr, &local, &domain) == IK_OK
+        && (local.len == 0 || domain.len == 0 || local.len + domain.len + 1 != addr.len))
         abort();
     ik_arena_free(a);
     return 0;

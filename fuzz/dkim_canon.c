@@ -23,8 +23,8 @@ static ik_str run(ik_arena *a, ik_dkim_canon c, const uint8_t *p, size_t n, uint
     ik_buf_init(all, a, 0);
     ik_buf_init(lim, a, 0);
     size_t t;
-    if (ik_dkim_body_add_buf(b, all, IK_DKIM_NO_LIMIT, &t) != IK_OK ||
-        ik_dkim_body_add_buf(b, lim, 17, &t) != IK_OK)
+    if (ik_dkim_body_add_buf(b, all, IK_DKIM_NO_LIMIT, &t) != IK_OK
+        || ik_dkim_body_add_buf(b, lim, 17, &t) != IK_OK)
         abort();
     size_t off = 0;
     while (off < n) {

@@ -18,8 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned flags = 0; flags <= IK_DKIM_LEGACY; flags++) {
         ik_dkim_sig s;
         ik_str why;
-        if (ik_dkim_sig_parse(a, ik_str_make((const char *)data, size), flags, &s, &why) ==
-            IK_OK) {
+        if (ik_dkim_sig_parse(a, ik_str_make((const char *)data, size), flags, &s, &why) == IK_OK) {
             if (s.b_start > s.b_end || s.b_end > s.field.len || s.nh == 0)
                 abort();
             ik_buf b;

@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 int found = 0;
                 for (size_t k = 0; k < l.n && !found; k++) {
                     ik_str d;
-                    if (ik_dmarc_domain_alabel(a, l.mbox[k].domain, &d) == IK_OK &&
-                        ik_str_eq(d, f.domains[i]))
+                    if (ik_dmarc_domain_alabel(a, l.mbox[k].domain, &d) == IK_OK
+                        && ik_str_eq(d, f.domains[i]))
                         found = 1;
                 }
                 check(found);
@@ -74,8 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ik_hdr_field *fields;
     size_t n, body;
-    if (ik_hdr_parse_block(a, data, size, NULL, &fields, &n, &body) == IK_OK &&
-        ik_dmarc_author_from_fields(a, fields, n, &f) == IK_OK) {
+    if (ik_hdr_parse_block(a, data, size, NULL, &fields, &n, &body) == IK_OK
+        && ik_dmarc_author_from_fields(a, fields, n, &f) == IK_OK) {
         check_from(a, &f);
         size_t froms = ik_hdr_count(fields, n, IK_STR_LIT("From"));
         if (f.status == IK_DMARC_FROM_OK)

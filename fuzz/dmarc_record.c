@@ -59,8 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (k == 2 && first == IK_OK)
             check(st == IK_OK);
-        check(r->p <= IK_DMARC_P_REJECT && r->sp <= IK_DMARC_P_REJECT &&
-              r->np <= IK_DMARC_P_REJECT);
+        check(r->p <= IK_DMARC_P_REJECT && r->sp <= IK_DMARC_P_REJECT
+              && r->np <= IK_DMARC_P_REJECT);
         check(r->psd <= IK_DMARC_PSD_N);
         check(r->pct <= 100);
         check((r->invalid & ~r->present & ~IK_DMARC_TAG_P) == 0);

@@ -11,9 +11,9 @@
 
 #include "inkan/dns.h"
 
-static const uint16_t known[] = { IK_DNS_T_A,   IK_DNS_T_AAAA, IK_DNS_T_MX,
+static const uint16_t known[] = { IK_DNS_T_A,   IK_DNS_T_AAAA,  IK_DNS_T_MX,
                                   IK_DNS_T_PTR, IK_DNS_T_CNAME, IK_DNS_T_NS,
-                                  IK_DNS_T_TXT, IK_DNS_T_SPF,  IK_DNS_T_SOA };
+                                  IK_DNS_T_TXT, IK_DNS_T_SPF,   IK_DNS_T_SOA };
 
 static size_t touch(ik_str s)
 {
@@ -45,22 +45,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     volatile size_t sum = 0;
     if (ik_dns_rdata_decode(a, type, data + skip, size - skip, &rr) == IK_OK) {
         switch (type) {
-        case IK_DNS_T_MX:
-            sum += touch(rr.u.mx.host);
-            break;
+        case IK_DNS_T_MX: sum += touch(rr.u.mx.host); break;
         case IK_DNS_T_PTR:
         case IK_DNS_T_CNAME:
-        case IK_DNS_T_NS:
-            sum += touch(rr.u.name);
-            break;
+        case IK_DNS_T_NS: sum += touch(rr.u.name); break;
         case IK_DNS_T_TXT:
         case IK_DNS_T_SPF:
             sum += touch(rr.u.txt.joined);
             for (size_t i = 0; i < rr.u.txt.nstrings; i++)
                 sum += touch(rr.u.txt.strings[i]);
             break;
-        default:
-            break;
+        default: break;
         }
     }
     ik_dns_answer *ans = ik_dns_answer_new(a, IK_DNS_NODATA);

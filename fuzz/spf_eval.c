@@ -66,24 +66,20 @@ static ik_status fz_answer(fzone *z, ik_arena *a, ik_dns_query *q, ik_str name)
         memset(&rr, 0, sizeof(rr));
         rr.type = q->type;
         switch (q->type) {
-        case IK_DNS_T_TXT:
-            rr.u.txt.joined = r->value;
-            break;
+        case IK_DNS_T_TXT: rr.u.txt.joined = r->value; break;
         case IK_DNS_T_A:
         case IK_DNS_T_AAAA:
-            if (ik_ip_parse(r->value, &rr.u.addr) || (rr.u.addr.family == IK_IP_V4)
-                                                         != (q->type == IK_DNS_T_A))
+            if (ik_ip_parse(r->value, &rr.u.addr)
+                || (rr.u.addr.family == IK_IP_V4) != (q->type == IK_DNS_T_A))
                 continue;
             break;
         case IK_DNS_T_MX: {
             long sp = ik_str_chr(r->value, ' ');
-            rr.u.mx.host = sp < 0 ? r->value
-                                  : ik_str_make(r->value.p + sp + 1, r->value.len - (size_t)sp - 1);
+            rr.u.mx.host =
+                sp < 0 ? r->value : ik_str_make(r->value.p + sp + 1, r->value.len - (size_t)sp - 1);
             break;
         }
-        default:
-            rr.u.name = r->value;
-            break;
+        default: rr.u.name = r->value; break;
         }
         if (ans->nrr == cap) {
             cap = cap ? cap * 2 : 4;
@@ -147,8 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ik_ip_parse((flags & 1) ? IK_STR_LIT("2001:db8::1") : IK_STR_LIT("192.0.2.1"), &prm.ip);
     prm.sender = (flags & 2) ? IK_STR_LIT("") : IK_STR_LIT("u@example.com");
     prm.helo = IK_STR_LIT("helo.example.com");
-    prm.scope = (flags & 4) ? IK_SPF_SCOPE_HELO : ((flags & 8) ? IK_SPF_SCOPE_PRA
-                                                               : IK_SPF_SCOPE_MFROM);
+    prm.scope =
+        (flags & 4) ? IK_SPF_SCOPE_HELO : ((flags & 8) ? IK_SPF_SCOPE_PRA : IK_SPF_SCOPE_MFROM);
     prm.records = (flags & 16) ? IK_SPF_RECORDS_SENDERID : IK_SPF_RECORDS_SPF1;
     prm.now = 1400000000;
     ik_resolver r = { &fz_ops, z };

@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned flags = 0; flags < 8; flags++) {
         ik_taglist l;
         ik_str problem;
-        if (ik_taglist_parse(a, ik_str_make((const char *)data, size), flags, 0, &l,
-                             &problem) == IK_OK) {
+        if (ik_taglist_parse(a, ik_str_make((const char *)data, size), flags, 0, &l, &problem)
+            == IK_OK) {
             for (size_t i = 0; i < l.n; i++)
                 (void)ik_tag_value_nows(a, l.tags[i].value);
             (void)ik_taglist_get(&l, "b", (int)(flags & 1));

@@ -12,7 +12,7 @@
 
 #include "inkan/zone.h"
 
-static const uint16_t types[] = { IK_DNS_T_A,   IK_DNS_T_TXT, IK_DNS_T_MX,
+static const uint16_t types[] = { IK_DNS_T_A,     IK_DNS_T_TXT, IK_DNS_T_MX,
                                   IK_DNS_T_CNAME, IK_DNS_T_ANY, IK_DNS_T_AAAA };
 
 static void ask(ik_zone *z, ik_arena *a, ik_str name)
@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ik_zone_allow_include(z, 0);
     char err[256];
     (void)ik_zone_load_mem(z, "<fuzz>", (const char *)data, size, err, sizeof(err));
-    static const char *const fixed[] = { "example", "a.example", "www.example.com",
-                                         "example.com", "x", "a.b.c" };
+    static const char *const fixed[] = { "example",     "a.example", "www.example.com",
+                                         "example.com", "x",         "a.b.c" };
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         ask(z, a, ik_str_c(fixed[i]));
     /* the first word of each of the first lines, as written */

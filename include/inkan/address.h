@@ -43,32 +43,32 @@
 
 /* What the text is supposed to be. */
 typedef enum ik_addr_syntax {
-    IK_ADDR_MAILBOX = 0,   /* exactly one mailbox: Sender, Resent-Sender */
-    IK_ADDR_MAILBOX_LIST,  /* From, Resent-From, Reply-To's mailboxes */
-    IK_ADDR_ADDRESS_LIST   /* To, Cc, Bcc, Reply-To: groups allowed */
+    IK_ADDR_MAILBOX = 0,  /* exactly one mailbox: Sender, Resent-Sender */
+    IK_ADDR_MAILBOX_LIST, /* From, Resent-From, Reply-To's mailboxes */
+    IK_ADDR_ADDRESS_LIST  /* To, Cc, Bcc, Reply-To: groups allowed */
 } ik_addr_syntax;
 
 /* Per-mailbox and per-list flags. */
 enum {
-    IK_ADDR_F_OBS_ROUTE = 1u << 0,    /* <@route,@route:addr> (4.4); ignored */
-    IK_ADDR_F_OBS_LOCAL = 1u << 1,    /* obs-local-part: CFWS or quoted words
+    IK_ADDR_F_OBS_ROUTE = 1u << 0,      /* <@route,@route:addr> (4.4); ignored */
+    IK_ADDR_F_OBS_LOCAL = 1u << 1,      /* obs-local-part: CFWS or quoted words
                                          between dots (4.4) */
-    IK_ADDR_F_OBS_DOMAIN = 1u << 2,   /* obs-domain: CFWS between labels */
-    IK_ADDR_F_OBS_LIST = 1u << 3,     /* null list members (4.4) */
-    IK_ADDR_F_OBS_PHRASE = 1u << 4,   /* '.' in a display name (4.1) */
-    IK_ADDR_F_QUOTED_LOCAL = 1u << 5, /* the local part has a quoted string */
+    IK_ADDR_F_OBS_DOMAIN = 1u << 2,     /* obs-domain: CFWS between labels */
+    IK_ADDR_F_OBS_LIST = 1u << 3,       /* null list members (4.4) */
+    IK_ADDR_F_OBS_PHRASE = 1u << 4,     /* '.' in a display name (4.1) */
+    IK_ADDR_F_QUOTED_LOCAL = 1u << 5,   /* the local part has a quoted string */
     IK_ADDR_F_DOMAIN_LITERAL = 1u << 6, /* domain is [...] (3.4.1) */
-    IK_ADDR_F_COMMENT = 1u << 7,      /* comments were present */
-    IK_ADDR_F_ENCODED_WORD = 1u << 8, /* "=?" ... "?=" in a display name */
-    IK_ADDR_F_ENCODED_LOCAL = 1u << 9, /* an encoded word as local part:
+    IK_ADDR_F_COMMENT = 1u << 7,        /* comments were present */
+    IK_ADDR_F_ENCODED_WORD = 1u << 8,   /* "=?" ... "?=" in a display name */
+    IK_ADDR_F_ENCODED_LOCAL = 1u << 9,  /* an encoded word as local part:
                                           some clients decode it */
-    IK_ADDR_F_DISPLAY_AT = 1u << 10,  /* display name contains '@' (quoted
+    IK_ADDR_F_DISPLAY_AT = 1u << 10,    /* display name contains '@' (quoted
                                          or encoded): looks like an address */
-    IK_ADDR_F_UTF8 = 1u << 11,        /* bytes >= 0x80 (RFC 6532) */
-    IK_ADDR_F_GROUP = 1u << 12,       /* member of a group */
-    IK_ADDR_F_LENIENT = 1u << 13,     /* a lenient-mode recovery was used */
-    IK_ADDR_F_MULTIPLE = 1u << 14,    /* IK_ADDR_MAILBOX got more than one */
-    IK_ADDR_F_AMBIGUOUS = 1u << 15    /* refused: more than one reading */
+    IK_ADDR_F_UTF8 = 1u << 11,          /* bytes >= 0x80 (RFC 6532) */
+    IK_ADDR_F_GROUP = 1u << 12,         /* member of a group */
+    IK_ADDR_F_LENIENT = 1u << 13,       /* a lenient-mode recovery was used */
+    IK_ADDR_F_MULTIPLE = 1u << 14,      /* IK_ADDR_MAILBOX got more than one */
+    IK_ADDR_F_AMBIGUOUS = 1u << 15      /* refused: more than one reading */
 };
 
 typedef struct ik_mailbox {
@@ -83,7 +83,7 @@ typedef struct ik_mailbox {
 } ik_mailbox;
 
 typedef struct ik_addr_list {
-    ik_mailbox *mbox;  /* arena */
+    ik_mailbox *mbox; /* arena */
     size_t n;
     size_t ngroups;    /* groups seen, empty ones included */
     unsigned flags;    /* OR of the mailbox flags and list-level flags */

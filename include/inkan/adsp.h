@@ -55,7 +55,7 @@ typedef enum ik_adsp_result {
 IK_EXTERN const char *ik_adsp_result_name(ik_adsp_result r);
 
 typedef enum ik_adsp_practice {
-    IK_ADSP_PRACTICE_UNKNOWN = 0,  /* also any unrecognised value */
+    IK_ADSP_PRACTICE_UNKNOWN = 0, /* also any unrecognised value */
     IK_ADSP_PRACTICE_ALL,
     IK_ADSP_PRACTICE_DISCARDABLE
 } ik_adsp_practice;

@@ -57,11 +57,7 @@
  * the duplicates that make a chain fail (beyond this the chain fails). */
 #define IK_ARC_MAX_FIELDS (3 * IK_ARC_MAX_INSTANCES + 16)
 
-typedef enum ik_arc_cv {
-    IK_ARC_CV_NONE = 0,
-    IK_ARC_CV_PASS,
-    IK_ARC_CV_FAIL
-} ik_arc_cv;
+typedef enum ik_arc_cv { IK_ARC_CV_NONE = 0, IK_ARC_CV_PASS, IK_ARC_CV_FAIL } ik_arc_cv;
 
 /* "none", "pass", "fail" (RFC 8617 4.4, the A-R result names). */
 IK_EXTERN const char *ik_arc_cv_name(ik_arc_cv cv);
@@ -81,9 +77,9 @@ typedef struct ik_arc_sig {
     uint64_t t, x;
     /* AMS only */
     ik_dkim_canon hcanon, bcanon;
-    ik_str *h;             /* h= names, trimmed; empty names kept */
+    ik_str *h; /* h= names, trimmed; empty names kept */
     size_t nh;
-    ik_str bh;             /* decoded bh= */
+    ik_str bh; /* decoded bh= */
     int has_l;
     uint64_t l;
     /* AS only */
@@ -111,24 +107,24 @@ typedef struct ik_arc_verify_config {
 /* What one ARC set says, for policy (trusted sealers) and reports. */
 typedef struct ik_arc_set_info {
     unsigned instance;
-    ik_arc_cv seal_cv;       /* cv= as written in the AS */
-    ik_str seal_domain;      /* AS d= */
-    ik_str seal_selector;    /* AS s= */
-    ik_str ams_domain;       /* AMS d= */
-    ik_str ams_selector;     /* AMS s= */
-    ik_str aar_authserv_id;  /* the AAR's authserv-id */
-    ik_str aar;              /* the AAR field value (raw, folded) */
-    int ams_valid;           /* 1 validated, 0 failed, -1 not evaluated */
-    int seal_valid;          /* 1, 0, -1 likewise */
+    ik_arc_cv seal_cv;      /* cv= as written in the AS */
+    ik_str seal_domain;     /* AS d= */
+    ik_str seal_selector;   /* AS s= */
+    ik_str ams_domain;      /* AMS d= */
+    ik_str ams_selector;    /* AMS s= */
+    ik_str aar_authserv_id; /* the AAR's authserv-id */
+    ik_str aar;             /* the AAR field value (raw, folded) */
+    int ams_valid;          /* 1 validated, 0 failed, -1 not evaluated */
+    int seal_valid;         /* 1, 0, -1 likewise */
 } ik_arc_set_info;
 
 typedef struct ik_arc_result {
     ik_arc_cv cv;
-    const char *reason;      /* never NULL; "" for pass and none */
-    unsigned n;              /* highest instance seen (N); 0 for none */
-    unsigned oldest_pass;    /* RFC 8617 5.2 step 5 (header.oldest-pass):
+    const char *reason;          /* never NULL; "" for pass and none */
+    unsigned n;                  /* highest instance seen (N); 0 for none */
+    unsigned oldest_pass;        /* RFC 8617 5.2 step 5 (header.oldest-pass):
                                 0 when every AMS validates */
-    unsigned failed_instance;/* the instance a fail is blamed on, or 0 */
+    unsigned failed_instance;    /* the instance a fail is blamed on, or 0 */
     const ik_arc_set_info *sets; /* sets[k] is instance k+1; present when
                                     the structure was valid (step 3) */
     size_t nsets;
@@ -167,10 +163,10 @@ IK_EXTERN ik_status ik_arc_authres(ik_arena *a, const ik_arc_result *r, ik_str r
 /* ---- sealing ------------------------------------------------------------- */
 
 typedef struct ik_arc_seal_params {
-    ik_dkim_alg alg;     /* rsa-sha256 (RFC 8617) or ed25519-sha256 */
-    ik_pkey *key;        /* borrowed private key matching alg */
-    ik_str domain;       /* d= of AMS and AS */
-    ik_str selector;     /* s= of AMS and AS */
+    ik_dkim_alg alg; /* rsa-sha256 (RFC 8617) or ed25519-sha256 */
+    ik_pkey *key;    /* borrowed private key matching alg */
+    ik_str domain;   /* d= of AMS and AS */
+    ik_str selector; /* s= of AMS and AS */
     /* Colon-separated header names for the AMS h=, in order; NULL: each
      * present instance of From, To, Cc, Subject, Date, Message-ID,
      * Reply-To, Sender, In-Reply-To, References, MIME-Version,
@@ -180,8 +176,8 @@ typedef struct ik_arc_seal_params {
     /* The AAR payload: our authserv-id and results, as ik_ar_merge or
      * ik_ar_format(..., NULL, ...) give it (RFC 8617 4.1.1). */
     ik_str authres;
-    ik_arc_cv cv;        /* the chain status our validation found */
-    int64_t timestamp;   /* t=; -1: the real clock */
+    ik_arc_cv cv;      /* the chain status our validation found */
+    int64_t timestamp; /* t=; -1: the real clock */
 } ik_arc_seal_params;
 
 typedef struct ik_arc_sealer ik_arc_sealer;

@@ -41,8 +41,7 @@ IK_EXTERN ik_str ik_arena_strdup_str(ik_arena *a, ik_str s);
 /* ASCII-lowercased copy. */
 IK_EXTERN ik_str ik_arena_strlower(ik_arena *a, ik_str s);
 /* printf into the arena; NULL on OOM. */
-IK_EXTERN char *ik_arena_printf(ik_arena *a, const char *fmt, ...)
-    IK_PRINTFLIKE(2, 3);
+IK_EXTERN char *ik_arena_printf(ik_arena *a, const char *fmt, ...) IK_PRINTFLIKE(2, 3);
 
 /* Registers fn(arg) to run at free/reset. IK_ENOMEM if it cannot. */
 IK_EXTERN ik_status ik_arena_defer(ik_arena *a, void (*fn)(void *), void *arg);

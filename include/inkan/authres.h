@@ -56,10 +56,10 @@
 #define IK_AR_FOLD_WIDTH 78
 
 typedef struct ik_ar_prop {
-    ik_str ptype;     /* "smtp", "header", "body", "policy"; empty when the
+    ik_str ptype;    /* "smtp", "header", "body", "policy"; empty when the
                          field wrote "name=value" without a ptype */
-    ik_str property;  /* "mailfrom", "d", ... */
-    ik_str value;     /* quotes removed */
+    ik_str property; /* "mailfrom", "d", ... */
+    ik_str value;    /* quotes removed */
 } ik_ar_prop;
 
 typedef struct ik_ar_result {
@@ -72,7 +72,7 @@ typedef struct ik_ar_result {
                          write after the result (a format); empty if none */
     ik_ar_prop *props;
     size_t nprops, capprops;
-    int malformed;    /* parse: junk inside this result was skipped */
+    int malformed; /* parse: junk inside this result was skipped */
 } ik_ar_result;
 
 typedef struct ik_ar {
@@ -81,7 +81,7 @@ typedef struct ik_ar {
     unsigned version;   /* authres-version; 0 when absent */
     ik_ar_result *results;
     size_t nresults, capresults;
-    size_t nskipped;    /* parse: results and properties that did not parse
+    size_t nskipped; /* parse: results and properties that did not parse
                            or went past a limit */
 } ik_ar;
 
@@ -98,8 +98,8 @@ IK_EXTERN void ik_ar_init(ik_ar *ar, ik_str authserv_id);
 IK_EXTERN ik_ar_result *ik_ar_add(ik_arena *a, ik_ar *ar, ik_str method, ik_str result);
 
 /* Appends ptype.property=value to r.  IK_OK, IK_ELIMIT, IK_ENOMEM. */
-IK_EXTERN ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype,
-                                   ik_str property, ik_str value);
+IK_EXTERN ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype, ik_str property,
+                                   ik_str value);
 
 /*
  * Renders ar.  With field_name (a C string, e.g. "Authentication-Results")
@@ -116,8 +116,7 @@ IK_EXTERN ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype,
  * starting with a letter or digit) or the authserv-id is empty or holds a
  * control character; IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_ar_format(ik_arena *a, const ik_ar *ar, const char *field_name,
-                                 ik_str *out);
+IK_EXTERN ik_status ik_ar_format(ik_arena *a, const ik_ar *ar, const char *field_name, ik_str *out);
 
 /* ---- parser -------------------------------------------------------------- */
 
@@ -133,8 +132,7 @@ enum {
  * authserv-id (or the AAR instance) is missing or malformed, with *why
  * saying so (may be NULL); IK_ELIMIT past IK_AR_MAX_VALUE; IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_ar_parse(ik_arena *a, ik_str value, unsigned flags, ik_ar *out,
-                                ik_str *why);
+IK_EXTERN ik_status ik_ar_parse(ik_arena *a, ik_str value, unsigned flags, ik_ar *out, ik_str *why);
 
 /* The first result at or after index from whose method equals method
  * (ASCII case-insensitive), or NULL. */

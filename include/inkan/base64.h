@@ -42,12 +42,11 @@ IK_EXTERN size_t ik_base64_encoded_len(size_t len);
  * IK_ELIMIT (cap too small; ik_base64_decoded_max(len) is always enough).
  * On error out may hold partial data.  Borrowed input, caller's output.
  */
-IK_EXTERN ik_status ik_base64_decode(const char *in, size_t len, unsigned flags,
-                                     unsigned char *out, size_t cap, size_t *outlen);
+IK_EXTERN ik_status ik_base64_decode(const char *in, size_t len, unsigned flags, unsigned char *out,
+                                     size_t cap, size_t *outlen);
 
 /* As ik_base64_decode, into arena memory (*out is NUL-terminated too). */
-IK_EXTERN ik_status ik_base64_decode_arena(ik_arena *a, ik_str in, unsigned flags,
-                                           ik_str *out);
+IK_EXTERN ik_status ik_base64_decode_arena(ik_arena *a, ik_str in, unsigned flags, ik_str *out);
 
 /*
  * Encodes in[0..len) with padding into out[0..cap) (no NUL added).

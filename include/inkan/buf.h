@@ -21,9 +21,9 @@ typedef struct ik_buf {
     char *p;
     size_t len;
     size_t cap;
-    size_t max;       /* 0 = unlimited; beyond it the buffer fails with ELIMIT */
-    ik_status err;    /* first error; sticky */
-    ik_arena *arena;  /* if set, storage comes from here */
+    size_t max;      /* 0 = unlimited; beyond it the buffer fails with ELIMIT */
+    ik_status err;   /* first error; sticky */
+    ik_arena *arena; /* if set, storage comes from here */
     const ik_allocator *al;
 } ik_buf;
 

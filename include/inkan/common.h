@@ -25,17 +25,17 @@
  * One list generates the enum, ik_status_name() and ik_strerror(), so the
  * three can never disagree (the libuv UV_ERRNO_MAP idea).
  */
-#define IK_STATUS_MAP(XX)                                              \
-    XX(OK, 0, "success")                                               \
-    XX(ENOMEM, -1, "out of memory")                                    \
-    XX(EINVAL, -2, "invalid argument")                                 \
-    XX(ESYNTAX, -3, "syntax error")                                    \
-    XX(ELIMIT, -4, "limit exceeded")                                   \
-    XX(EDNS_TEMP, -5, "temporary DNS failure")                         \
-    XX(EDNS_PERM, -6, "permanent DNS failure")                         \
-    XX(EAGAIN, -7, "DNS answers needed; resume after answering")       \
-    XX(EIO, -8, "input/output error")                                  \
-    XX(ENOTFOUND, -9, "not found")                                     \
+#define IK_STATUS_MAP(XX)                                                                          \
+    XX(OK, 0, "success")                                                                           \
+    XX(ENOMEM, -1, "out of memory")                                                                \
+    XX(EINVAL, -2, "invalid argument")                                                             \
+    XX(ESYNTAX, -3, "syntax error")                                                                \
+    XX(ELIMIT, -4, "limit exceeded")                                                               \
+    XX(EDNS_TEMP, -5, "temporary DNS failure")                                                     \
+    XX(EDNS_PERM, -6, "permanent DNS failure")                                                     \
+    XX(EAGAIN, -7, "DNS answers needed; resume after answering")                                   \
+    XX(EIO, -8, "input/output error")                                                              \
+    XX(ENOTFOUND, -9, "not found")                                                                 \
     XX(ESTATE, -10, "call not valid in this state")
 
 typedef enum ik_status {
@@ -97,15 +97,9 @@ IK_EXTERN void *ik_realloc(const ik_allocator *al, void *p, size_t size);
 IK_EXTERN void ik_free(const ik_allocator *al, void *p);
 
 /* Log levels for the context logger (the library never writes to stderr). */
-typedef enum ik_log_level {
-    IK_LOG_DEBUG = 0,
-    IK_LOG_INFO,
-    IK_LOG_WARN,
-    IK_LOG_ERROR
-} ik_log_level;
+typedef enum ik_log_level { IK_LOG_DEBUG = 0, IK_LOG_INFO, IK_LOG_WARN, IK_LOG_ERROR } ik_log_level;
 
-typedef void (*ik_log_fn)(void *ud, ik_log_level level, const char *module,
-                          const char *msg);
+typedef void (*ik_log_fn)(void *ud, ik_log_level level, const char *module, const char *msg);
 
 /* Coverage helpers in the SQLite manner: defensive branches. */
 #define IK_ALWAYS(x) (x)

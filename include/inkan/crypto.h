@@ -33,15 +33,12 @@
 #include "buf.h"
 #include "common.h"
 
-typedef enum ik_hash_alg {
-    IK_HASH_SHA1 = 0,
-    IK_HASH_SHA256 = 1
-} ik_hash_alg;
+typedef enum ik_hash_alg { IK_HASH_SHA1 = 0, IK_HASH_SHA256 = 1 } ik_hash_alg;
 
-#define IK_HASH_MAX_SIZE 32   /* SHA-256 */
-#define IK_PKEY_MAX_DER 4096  /* bytes: an RSA-16384 SPKI is about 2.1 KB */
+#define IK_HASH_MAX_SIZE 32  /* SHA-256 */
+#define IK_PKEY_MAX_DER 4096 /* bytes: an RSA-16384 SPKI is about 2.1 KB */
 #define IK_PKEY_MAX_FILE 65536
-#define IK_PKEY_MAX_SIG 2048  /* bytes of a signature: RSA-16384 */
+#define IK_PKEY_MAX_SIG 2048 /* bytes of a signature: RSA-16384 */
 
 /* Digest size in bytes: 20 or 32. */
 IK_EXTERN size_t ik_hash_size(ik_hash_alg alg);
@@ -65,10 +62,7 @@ IK_EXTERN ik_status ik_hash_final(ik_hash *h, unsigned char out[IK_HASH_MAX_SIZE
 IK_EXTERN ik_status ik_hash_digest(ik_hash_alg alg, const void *p, size_t len,
                                    unsigned char out[IK_HASH_MAX_SIZE]);
 
-typedef enum ik_key_type {
-    IK_KEY_RSA = 0,
-    IK_KEY_ED25519 = 1
-} ik_key_type;
+typedef enum ik_key_type { IK_KEY_RSA = 0, IK_KEY_ED25519 = 1 } ik_key_type;
 
 typedef struct ik_pkey ik_pkey;
 
@@ -85,8 +79,8 @@ IK_EXTERN ik_status ik_pkey_from_dkim(const ik_allocator *al, ik_key_type type,
                                       const char **why);
 
 /* Ed25519 private key from its 32-byte seed (RFC 8032 5.1.5). */
-IK_EXTERN ik_status ik_pkey_from_ed25519_seed(const ik_allocator *al,
-                                              const unsigned char seed[32], ik_pkey **out);
+IK_EXTERN ik_status ik_pkey_from_ed25519_seed(const ik_allocator *al, const unsigned char seed[32],
+                                              ik_pkey **out);
 
 /*
  * Private key from PEM text: PKCS#1 ("RSA PRIVATE KEY"), PKCS#8
@@ -103,8 +97,8 @@ IK_EXTERN ik_status ik_pkey_from_pem(const ik_allocator *al, const char *pem, si
  * unreadable files.  This is the only function of the library that opens a
  * file; it is meant for configuration loading and the CLI.
  */
-IK_EXTERN ik_status ik_pkey_load_private(const ik_allocator *al, const char *path,
-                                         ik_pkey **out, ik_buf *why);
+IK_EXTERN ik_status ik_pkey_load_private(const ik_allocator *al, const char *path, ik_pkey **out,
+                                         ik_buf *why);
 
 /* New key pair: RSA of bits (1024..16384) or Ed25519 (bits ignored). */
 IK_EXTERN ik_status ik_pkey_generate(const ik_allocator *al, ik_key_type type, unsigned bits,
@@ -139,15 +133,15 @@ IK_EXTERN ik_status ik_pkey_private_pem(const ik_pkey *k, ik_buf *out);
  * signature is simply not valid.  IK_EINVAL for a key/alg mismatch,
  * IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_pkey_verify(const ik_pkey *k, ik_hash_alg alg,
-                                   const unsigned char *digest, size_t dlen,
-                                   const unsigned char *sig, size_t siglen, int *valid);
+IK_EXTERN ik_status ik_pkey_verify(const ik_pkey *k, ik_hash_alg alg, const unsigned char *digest,
+                                   size_t dlen, const unsigned char *sig, size_t siglen,
+                                   int *valid);
 
 /*
  * Signs digest with the private key k; the signature is appended to out.
  * IK_EINVAL if k has no private part or alg does not suit it.
  */
-IK_EXTERN ik_status ik_pkey_sign(const ik_pkey *k, ik_hash_alg alg,
-                                 const unsigned char *digest, size_t dlen, ik_buf *out);
+IK_EXTERN ik_status ik_pkey_sign(const ik_pkey *k, ik_hash_alg alg, const unsigned char *digest,
+                                 size_t dlen, ik_buf *out);
 
 #endif

@@ -57,22 +57,19 @@
 #define IK_DKIM_MAX_DIGITS 76
 
 typedef enum ik_dkim_result {
-    IK_DKIM_NONE = 0,   /* no signature (only as an overall result) */
+    IK_DKIM_NONE = 0, /* no signature (only as an overall result) */
     IK_DKIM_PASS,
-    IK_DKIM_FAIL,       /* signature or body hash did not verify */
+    IK_DKIM_FAIL, /* signature or body hash did not verify */
     IK_DKIM_NEUTRAL,
-    IK_DKIM_POLICY,     /* acceptable syntax, refused by local policy */
-    IK_DKIM_TEMPERROR,  /* key lookup failed temporarily */
-    IK_DKIM_PERMERROR   /* broken signature or key, unusable */
+    IK_DKIM_POLICY,    /* acceptable syntax, refused by local policy */
+    IK_DKIM_TEMPERROR, /* key lookup failed temporarily */
+    IK_DKIM_PERMERROR  /* broken signature or key, unusable */
 } ik_dkim_result;
 
 /* "none", "pass", ... (RFC 8601 2.7.1 result names). */
 IK_EXTERN const char *ik_dkim_result_name(ik_dkim_result r);
 
-typedef enum ik_dkim_canon {
-    IK_DKIM_CANON_SIMPLE = 0,
-    IK_DKIM_CANON_RELAXED = 1
-} ik_dkim_canon;
+typedef enum ik_dkim_canon { IK_DKIM_CANON_SIMPLE = 0, IK_DKIM_CANON_RELAXED = 1 } ik_dkim_canon;
 
 typedef enum ik_dkim_alg {
     IK_DKIM_ALG_RSA_SHA1 = 0,
@@ -110,8 +107,7 @@ IK_EXTERN ik_dkim_body *ik_dkim_body_new(ik_arena *a, ik_dkim_canon c);
 IK_EXTERN ik_status ik_dkim_body_add_hash(ik_dkim_body *b, ik_hash_alg alg, uint64_t limit,
                                           size_t *tap);
 /* Adds a tap that appends to out (borrowed; must outlive b). */
-IK_EXTERN ik_status ik_dkim_body_add_buf(ik_dkim_body *b, ik_buf *out, uint64_t limit,
-                                         size_t *tap);
+IK_EXTERN ik_status ik_dkim_body_add_buf(ik_dkim_body *b, ik_buf *out, uint64_t limit, size_t *tap);
 IK_EXTERN ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len);
 /* Ends the body (adds the final CRLF rules); later updates are IK_ESTATE. */
 IK_EXTERN ik_status ik_dkim_body_final(ik_dkim_body *b);
@@ -135,20 +131,20 @@ enum {
 };
 
 typedef struct ik_dkim_sig {
-    ik_str field;          /* the raw field as given */
+    ik_str field; /* the raw field as given */
     ik_dkim_alg alg;
     ik_dkim_canon hcanon, bcanon;
-    ik_str domain;         /* d=, as written */
-    ik_str selector;       /* s= */
-    ik_str auid;           /* i= decoded (dkim-quoted-printable), or "@" d= */
-    ik_str auid_domain;    /* the part of auid after the last "@" */
-    ik_str *h;             /* h= names, trimmed */
+    ik_str domain;      /* d=, as written */
+    ik_str selector;    /* s= */
+    ik_str auid;        /* i= decoded (dkim-quoted-printable), or "@" d= */
+    ik_str auid_domain; /* the part of auid after the last "@" */
+    ik_str *h;          /* h= names, trimmed */
     size_t nh;
-    ik_str b;              /* decoded signature */
-    ik_str b_text;         /* b= without whitespace (for header.b) */
-    ik_str bh;             /* decoded body hash */
+    ik_str b;      /* decoded signature */
+    ik_str b_text; /* b= without whitespace (for header.b) */
+    ik_str bh;     /* decoded body hash */
     int has_l, has_t, has_x;
-    uint64_t l;            /* UINT64_MAX when l= overflowed */
+    uint64_t l; /* UINT64_MAX when l= overflowed */
     uint64_t t, x;
     ik_str z;              /* z= raw, not interpreted */
     size_t b_start, b_end; /* in field: the b= value with its FWS, deleted
@@ -163,8 +159,8 @@ typedef struct ik_dkim_sig {
  * d=, h= contains From, x= >= t=.  Returns IK_OK, IK_ESYNTAX (why names the
  * tag), IK_ELIMIT or IK_ENOMEM.  Arena memory; why may be NULL.
  */
-IK_EXTERN ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags,
-                                      ik_dkim_sig *out, ik_str *why);
+IK_EXTERN ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_sig *out,
+                                      ik_str *why);
 
 /* ---- key records (RFC 6376 3.6.1, RFC 8463 4) -------------------------- */
 
@@ -174,14 +170,14 @@ enum {
 };
 
 typedef struct ik_dkim_key {
-    ik_key_type type;      /* k= (default rsa) */
-    unsigned hashes;       /* bit (1 << ik_hash_alg) per h= entry; all if absent */
-    unsigned flags;        /* IK_DKIM_KEY_* */
-    int revoked;           /* p= empty (RFC 6376 3.6.1) */
+    ik_key_type type; /* k= (default rsa) */
+    unsigned hashes;  /* bit (1 << ik_hash_alg) per h= entry; all if absent */
+    unsigned flags;   /* IK_DKIM_KEY_* */
+    int revoked;      /* p= empty (RFC 6376 3.6.1) */
     int has_g;
-    ik_str g;              /* g= (RFC 4871 granularity), used in legacy mode */
-    ik_str p;              /* p= without whitespace */
-    ik_pkey *pkey;         /* held by the arena; NULL when revoked */
+    ik_str g;      /* g= (RFC 4871 granularity), used in legacy mode */
+    ik_str p;      /* p= without whitespace */
+    ik_pkey *pkey; /* held by the arena; NULL when revoked */
 } ik_dkim_key;
 
 /*
@@ -204,8 +200,8 @@ IK_EXTERN ik_status ik_dkim_key_parse(ik_arena *a, ik_str record, ik_pkey *decod
 typedef struct ik_dkim_keycache ik_dkim_keycache;
 
 typedef struct ik_dkim_keyrec {
-    ik_str text;    /* the record's TXT strings, joined */
-    ik_pkey *pkey;  /* decoded p=, or NULL */
+    ik_str text;   /* the record's TXT strings, joined */
+    ik_pkey *pkey; /* decoded p=, or NULL */
     /*
      * The record as ik_dkim_key_parse left it, when parsed is set: status
      * is its result (IK_OK or IK_ESYNTAX), key its output when IK_OK
@@ -226,8 +222,8 @@ IK_EXTERN ik_dkim_keycache *ik_dkim_keycache_free(ik_dkim_keycache *c);
  * keys and reasons) into arena a (pkey references handed to a) and returns
  * IK_OK; IK_ENOTFOUND otherwise.
  */
-IK_EXTERN ik_status ik_dkim_keycache_get(ik_dkim_keycache *c, ik_str name, int64_t now,
-                                         ik_arena *a, ik_dkim_keyrec **recs, size_t *n);
+IK_EXTERN ik_status ik_dkim_keycache_get(ik_dkim_keycache *c, ik_str name, int64_t now, ik_arena *a,
+                                         ik_dkim_keyrec **recs, size_t *n);
 /* Stores (a copy of) the records until expires, replacing any entry. */
 IK_EXTERN ik_status ik_dkim_keycache_put(ik_dkim_keycache *c, ik_str name, int64_t expires,
                                          const ik_dkim_keyrec *recs, size_t n);
@@ -246,16 +242,16 @@ typedef struct ik_dkim_verify_config {
 
 typedef struct ik_dkim_sigresult {
     ik_dkim_result result;
-    const char *reason;      /* never NULL; "" for pass */
+    const char *reason; /* never NULL; "" for pass */
     /* RFC 8601 / RFC 6008 properties; empty views when not known. */
     ik_str header_d, header_i, header_s, header_a, header_b; /* b: 8 chars */
-    const ik_dkim_sig *sig;  /* NULL when the field did not parse */
-    unsigned key_bits;       /* 0 unless a key was used */
-    int key_testing;         /* the key has t=y */
+    const ik_dkim_sig *sig;                                  /* NULL when the field did not parse */
+    unsigned key_bits;                                       /* 0 unless a key was used */
+    int key_testing;                                         /* the key has t=y */
     /* l= was used and the body has content beyond it (RFC 6376 8.2):
      * a policy may distrust the unsigned remainder. */
     int body_truncated;
-    uint64_t body_length;    /* canonical body length under its c= */
+    uint64_t body_length; /* canonical body length under its c= */
 } ik_dkim_sigresult;
 
 typedef struct ik_dkim_verifier ik_dkim_verifier;
@@ -288,19 +284,19 @@ IK_EXTERN ik_dkim_result ik_dkim_verify_overall(const ik_dkim_verifier *v);
 /* ---- signer ------------------------------------------------------------- */
 
 typedef struct ik_dkim_sign_params {
-    ik_dkim_alg alg;         /* rsa-sha256 or ed25519-sha256 */
-    ik_pkey *key;            /* borrowed private key matching alg */
-    ik_str domain;           /* d= */
-    ik_str selector;         /* s= */
-    ik_str identity;         /* i=; empty: omitted */
+    ik_dkim_alg alg; /* rsa-sha256 or ed25519-sha256 */
+    ik_pkey *key;    /* borrowed private key matching alg */
+    ik_str domain;   /* d= */
+    ik_str selector; /* s= */
+    ik_str identity; /* i=; empty: omitted */
     ik_dkim_canon hcanon, bcanon;
     /* Colon-separated header names, signed in this order, repeats allowed
      * for over-signing.  NULL: the default list (see ik_dkim_sign_params_init). */
     const char *headers;
-    int64_t timestamp;       /* t=; -1: the real clock */
-    uint64_t expire_after;   /* x= t + this; 0: no x= */
-    int body_length;         /* add l= (never by default: RFC 6376 8.2) */
-    int query_tag;           /* add q=dns/txt (optional; the default) */
+    int64_t timestamp;     /* t=; -1: the real clock */
+    uint64_t expire_after; /* x= t + this; 0: no x= */
+    int body_length;       /* add l= (never by default: RFC 6376 8.2) */
+    int query_tag;         /* add q=dns/txt (optional; the default) */
 } ik_dkim_sign_params;
 
 /*

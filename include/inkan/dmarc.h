@@ -113,10 +113,10 @@ typedef enum ik_dmarc_psd {
  * PolicyOverrideType, RFC 7489 7.2.1 "sampled_out"). */
 typedef enum ik_dmarc_override {
     IK_DMARC_OVR_NONE = 0,
-    IK_DMARC_OVR_SAMPLED_OUT,   /* RFC 7489 pct=: not selected */
-    IK_DMARC_OVR_TEST_MODE,     /* RFC 9989 t=y: one level below */
-    IK_DMARC_OVR_TRUSTED_ARC,   /* a trusted sealer's ARC chain passed */
-    IK_DMARC_OVR_LOCAL_POLICY   /* receiver's own rule (cap, malformed From) */
+    IK_DMARC_OVR_SAMPLED_OUT, /* RFC 7489 pct=: not selected */
+    IK_DMARC_OVR_TEST_MODE,   /* RFC 9989 t=y: one level below */
+    IK_DMARC_OVR_TRUSTED_ARC, /* a trusted sealer's ARC chain passed */
+    IK_DMARC_OVR_LOCAL_POLICY /* receiver's own rule (cap, malformed From) */
 } ik_dmarc_override;
 
 /* Aggregate-report reason type: "sampled_out", "policy_test_mode",
@@ -164,34 +164,34 @@ typedef struct ik_dmarc_uri {
 } ik_dmarc_uri;
 
 typedef struct ik_dmarc_record {
-    ik_str text;              /* the record as given (borrowed) */
-    unsigned present;         /* IK_DMARC_TAG_* seen (valid or not) */
-    unsigned invalid;         /* IK_DMARC_TAG_* whose value was rejected */
-    ik_dmarc_policy p, sp, np; /* meaningful when present and valid */
-    ik_dmarc_psd psd;         /* default u */
-    int testing;              /* t=y */
+    ik_str text;                   /* the record as given (borrowed) */
+    unsigned present;              /* IK_DMARC_TAG_* seen (valid or not) */
+    unsigned invalid;              /* IK_DMARC_TAG_* whose value was rejected */
+    ik_dmarc_policy p, sp, np;     /* meaningful when present and valid */
+    ik_dmarc_psd psd;              /* default u */
+    int testing;                   /* t=y */
     int adkim_strict, aspf_strict; /* default relaxed */
-    unsigned pct;             /* 0..100, default 100 (RFC 7489) */
-    ik_dmarc_uri *rua;        /* arena */
+    unsigned pct;                  /* 0..100, default 100 (RFC 7489) */
+    ik_dmarc_uri *rua;             /* arena */
     size_t nrua;
     ik_dmarc_uri *ruf;
     size_t nruf;
-    unsigned fo;              /* IK_DMARC_FO_*; default IK_DMARC_FO_0 */
-    ik_str rf;                /* raw, default "afrf" (RFC 7489) */
-    uint32_t ri;              /* default 86400 (RFC 7489) */
-    ik_str problems;          /* "; "-separated notes naming each tag that
+    unsigned fo;     /* IK_DMARC_FO_*; default IK_DMARC_FO_0 */
+    ik_str rf;       /* raw, default "afrf" (RFC 7489) */
+    uint32_t ri;     /* default 86400 (RFC 7489) */
+    ik_str problems; /* "; "-separated notes naming each tag that
                                  was ignored or defaulted; empty if none */
 } ik_dmarc_record;
 
 /* Options for ik_dmarc_record_parse() and ik_dmarc_params.flags. */
 enum {
-    IK_DMARC_OPT_DUP_TAG_FIRST = 1u << 0,   /* repeated tag: keep the first */
+    IK_DMARC_OPT_DUP_TAG_FIRST = 1u << 0,    /* repeated tag: keep the first */
     IK_DMARC_OPT_LENIENT_URI_SIZE = 1u << 1, /* bad !size: keep the URI */
-    IK_DMARC_OPT_NO_FROM_REJECT = 1u << 2,  /* malformed From: no local reject */
-    IK_DMARC_OPT_PCT0_TESTING = 1u << 3,    /* 9989 mode: pct=0 acts as t=y
+    IK_DMARC_OPT_NO_FROM_REJECT = 1u << 2,   /* malformed From: no local reject */
+    IK_DMARC_OPT_PCT0_TESTING = 1u << 3,     /* 9989 mode: pct=0 acts as t=y
                                                (transitional receivers) */
-    IK_DMARC_OPT_REPORT_URIS = 1u << 4,     /* check rua/ruf destinations */
-    IK_DMARC_OPT_SPEC_7489 = 1u << 5        /* record parse: 7489 rules
+    IK_DMARC_OPT_REPORT_URIS = 1u << 4,      /* check rua/ruf destinations */
+    IK_DMARC_OPT_SPEC_7489 = 1u << 5         /* record parse: 7489 rules
                                                (!size kept, pct/rf/ri read) */
 };
 
@@ -219,9 +219,8 @@ IK_EXTERN ik_status ik_dmarc_record_parse(ik_arena *a, ik_str text, unsigned fla
  * !size limit (RFC 7489 6.4), else it is obsolete and ignored (RFC 9989
  * 4.8).  Returns IK_OK, IK_ESYNTAX with *problem, or IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_dmarc_uri_parse(ik_arena *a, ik_str text, int spec_7489,
-                                       int lenient_size, ik_dmarc_uri *out,
-                                       ik_str *problem);
+IK_EXTERN ik_status ik_dmarc_uri_parse(ik_arena *a, ik_str text, int spec_7489, int lenient_size,
+                                       ik_dmarc_uri *out, ik_str *problem);
 
 /* True when the policy record needs the "act as p=none" rule (RFC 9989
  * 4.10.1): p missing or invalid, or sp/np (9989) or sp (7489) invalid. */
@@ -251,9 +250,9 @@ typedef struct ik_dmarc_from {
     ik_str domains[IK_DMARC_MAX_AUTHOR_DOMAINS]; /* distinct, lowercase,
                                          A-labels (RFC 9989 5.3.1); arena */
     size_t ndomains;
-    size_t nmailboxes;  /* mailboxes in the field */
+    size_t nmailboxes;   /* mailboxes in the field */
     unsigned addr_flags; /* IK_ADDR_F_* of the parse */
-    ik_str problem;     /* why not OK (arena); empty when OK */
+    ik_str problem;      /* why not OK (arena); empty when OK */
 } ik_dmarc_from;
 
 /*
@@ -269,12 +268,10 @@ typedef struct ik_dmarc_from {
 IK_EXTERN ik_status ik_dmarc_author_from_fields(ik_arena *a, const ik_hdr_field *fields,
                                                 size_t nfields, ik_dmarc_from *out);
 /* The same for one From field's value (still folded; borrowed). */
-IK_EXTERN ik_status ik_dmarc_author_from_value(ik_arena *a, ik_str value,
-                                               ik_dmarc_from *out);
+IK_EXTERN ik_status ik_dmarc_author_from_value(ik_arena *a, ik_str value, ik_dmarc_from *out);
 /* One author domain given directly (a caller that already has it, tests):
  * normalized to a lowercase A-label and checked as a DNS name. */
-IK_EXTERN ik_status ik_dmarc_author_from_domain(ik_arena *a, ik_str domain,
-                                                ik_dmarc_from *out);
+IK_EXTERN ik_status ik_dmarc_author_from_domain(ik_arena *a, ik_str domain, ik_dmarc_from *out);
 
 /*
  * A domain name to its lowercase A-label form (RFC 5890 2.3.2.1; Punycode
@@ -304,8 +301,7 @@ IK_EXTERN ik_dmarc_psl *ik_dmarc_psl_free(ik_dmarc_psl *psl);
  * one label; a name that is itself a public suffix is its own (it then
  * aligns with nothing else).  domain must be a lowercase A-label.  Arena.
  */
-IK_EXTERN ik_str ik_dmarc_psl_org_domain(const ik_dmarc_psl *psl, ik_arena *a,
-                                         ik_str domain);
+IK_EXTERN ik_str ik_dmarc_psl_org_domain(const ik_dmarc_psl *psl, ik_arena *a, ik_str domain);
 
 /* ---- Evaluation (sans-I/O) -------------------------------------------- */
 
@@ -316,8 +312,8 @@ typedef enum ik_dmarc_exist {
 
 /* One DKIM signature's verdict (RFC 9989 5.3.3). */
 typedef struct ik_dmarc_dkim {
-    ik_str domain;       /* d= */
-    ik_str selector;     /* s= (for reports and reasons; may be empty) */
+    ik_str domain;   /* d= */
+    ik_str selector; /* s= (for reports and reasons; may be empty) */
     ik_dkim_result result;
 } ik_dmarc_dkim;
 
@@ -349,10 +345,10 @@ IK_EXTERN ik_status ik_dmarc_auth_set_spf(ik_dmarc_auth *auth, const ik_spf_para
 
 typedef struct ik_dmarc_params {
     ik_dmarc_spec spec;
-    const ik_dmarc_psl *psl;  /* RFC 7489 mode: required (borrowed) */
-    unsigned flags;           /* IK_DMARC_OPT_* */
-    ik_dmarc_exist exist;     /* np= existence test (RFC 9989 mode) */
-    long sample;              /* pct draw: selected when sample % 100 < pct
+    const ik_dmarc_psl *psl;   /* RFC 7489 mode: required (borrowed) */
+    unsigned flags;            /* IK_DMARC_OPT_* */
+    ik_dmarc_exist exist;      /* np= existence test (RFC 9989 mode) */
+    long sample;               /* pct draw: selected when sample % 100 < pct
                                  (RFC 7489 6.3); < 0 = draw from getrandom */
     ik_dmarc_policy local_max; /* local cap on the disposition; 0 (none) is
                                  read as "no cap" unless local_cap_set */
@@ -362,63 +358,63 @@ typedef struct ik_dmarc_params {
 /* A report destination after the external check (RFC 9990 4). */
 typedef enum ik_dmarc_dest_status {
     IK_DMARC_DEST_NOT_CHECKED = 0, /* IK_DMARC_OPT_REPORT_URIS not set */
-    IK_DMARC_DEST_INTERNAL,     /* same Organizational Domain: usable */
-    IK_DMARC_DEST_AUTHORIZED,   /* _report._dmarc record found: usable */
-    IK_DMARC_DEST_UNAUTHORIZED, /* no record: MUST be ignored */
-    IK_DMARC_DEST_TEMPERROR,    /* lookup failed for now: not usable; retry
+    IK_DMARC_DEST_INTERNAL,        /* same Organizational Domain: usable */
+    IK_DMARC_DEST_AUTHORIZED,      /* _report._dmarc record found: usable */
+    IK_DMARC_DEST_UNAUTHORIZED,    /* no record: MUST be ignored */
+    IK_DMARC_DEST_TEMPERROR,       /* lookup failed for now: not usable; retry
                                    at report time (RFC 9990 4 step 5) */
-    IK_DMARC_DEST_REFUSED,      /* override names another host: neither is
+    IK_DMARC_DEST_REFUSED,         /* override names another host: neither is
                                    used (RFC 9990 4 step 9) */
-    IK_DMARC_DEST_UNSUPPORTED,  /* not mailto: ignored (RFC 9989 4.7 rua) */
-    IK_DMARC_DEST_INVALID,      /* syntax error, or name too long */
-    IK_DMARC_DEST_NOT_SENT      /* ruf of a psd=y record (RFC 9991) */
+    IK_DMARC_DEST_UNSUPPORTED,     /* not mailto: ignored (RFC 9989 4.7 rua) */
+    IK_DMARC_DEST_INVALID,         /* syntax error, or name too long */
+    IK_DMARC_DEST_NOT_SENT         /* ruf of a psd=y record (RFC 9991) */
 } ik_dmarc_dest_status;
 
 IK_EXTERN const char *ik_dmarc_dest_status_name(ik_dmarc_dest_status s);
 
 typedef struct ik_dmarc_dest {
-    ik_dmarc_uri uri;          /* final destination (after an override) */
-    ik_str published;          /* the URI as the policy record had it */
+    ik_dmarc_uri uri; /* final destination (after an override) */
+    ik_str published; /* the URI as the policy record had it */
     ik_dmarc_dest_status status;
-    int usable;                /* INTERNAL or AUTHORIZED */
+    int usable; /* INTERNAL or AUTHORIZED */
 } ik_dmarc_dest;
 
 /* Verdict for one Author Domain. */
 typedef struct ik_dmarc_domain_outcome {
-    ik_str author;             /* the Author Domain (A-label) */
+    ik_str author; /* the Author Domain (A-label) */
     ik_dmarc_result result;
-    ik_str policy_domain;      /* where the record was found; empty if none */
-    ik_str org_domain;         /* the author's Organizational Domain, when
+    ik_str policy_domain;          /* where the record was found; empty if none */
+    ik_str org_domain;             /* the author's Organizational Domain, when
                                   it was needed */
     const ik_dmarc_record *record; /* the policy record, or NULL */
-    int record_broken;         /* no valid p (or bad sp/np): acted as p=none */
-    ik_str policy_tag;         /* "p", "sp" or "np": which applied */
-    ik_dmarc_policy published; /* that tag's policy */
+    int record_broken;             /* no valid p (or bad sp/np): acted as p=none */
+    ik_str policy_tag;             /* "p", "sp" or "np": which applied */
+    ik_dmarc_policy published;     /* that tag's policy */
     ik_dmarc_policy disposition;
     ik_dmarc_override override;
-    int author_exists;         /* 1, 0, or -1 when not looked up */
+    int author_exists; /* 1, 0, or -1 when not looked up */
     int spf_aligned, dkim_aligned;
-    ik_str aligned_spf;        /* the aligned, passing SPF Domain */
-    ik_str aligned_dkim;       /* the first aligned, passing d= */
-    ik_str reason;             /* human-readable (arena) */
-    ik_dmarc_dest *rua;        /* with IK_DMARC_OPT_REPORT_URIS (arena) */
+    ik_str aligned_spf;  /* the aligned, passing SPF Domain */
+    ik_str aligned_dkim; /* the first aligned, passing d= */
+    ik_str reason;       /* human-readable (arena) */
+    ik_dmarc_dest *rua;  /* with IK_DMARC_OPT_REPORT_URIS (arena) */
     size_t nrua;
     ik_dmarc_dest *ruf;
     size_t nruf;
 } ik_dmarc_domain_outcome;
 
 typedef struct ik_dmarc_outcome {
-    ik_dmarc_result result;    /* fail > temperror > permerror > pass > none
+    ik_dmarc_result result;      /* fail > temperror > permerror > pass > none
                                   across the Author Domains */
     ik_dmarc_policy disposition; /* the strictest enacted */
     ik_dmarc_override override;  /* of the domain that decided */
     ik_dmarc_from from;
     ik_dmarc_domain_outcome *domains; /* one per Author Domain (arena) */
     size_t ndomains;
-    size_t decisive;           /* index of the domain that decided, or
+    size_t decisive;      /* index of the domain that decided, or
                                   ndomains when none (From problems) */
-    ik_str reason;             /* human-readable summary (arena) */
-    unsigned dns_queries;      /* distinct questions asked */
+    ik_str reason;        /* human-readable summary (arena) */
+    unsigned dns_queries; /* distinct questions asked */
 } ik_dmarc_outcome;
 
 typedef struct ik_dmarc ik_dmarc;
@@ -429,9 +425,8 @@ typedef struct ik_dmarc ik_dmarc;
  * evaluation.  Returns IK_OK, IK_EINVAL (7489 mode without a PSL) or
  * IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p,
-                                 const ik_dmarc_from *from, const ik_dmarc_auth *auth,
-                                 ik_dmarc **out);
+IK_EXTERN ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_from *from,
+                                 const ik_dmarc_auth *auth, ik_dmarc **out);
 
 /*
  * Runs until done (IK_OK; outcome ready) or until DNS is needed
@@ -446,9 +441,9 @@ IK_EXTERN ik_status ik_dmarc_run(ik_dmarc *d, ik_dns_query **pending);
 IK_EXTERN const ik_dmarc_outcome *ik_dmarc_outcome_get(const ik_dmarc *d);
 
 /* Blocking convenience: new + run loop with a resolver. */
-IK_EXTERN ik_status ik_dmarc_check(ik_arena *a, const ik_dmarc_params *p,
-                                   const ik_dmarc_from *from, const ik_dmarc_auth *auth,
-                                   ik_resolver *r, ik_dmarc_outcome *out);
+IK_EXTERN ik_status ik_dmarc_check(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_from *from,
+                                   const ik_dmarc_auth *auth, ik_resolver *r,
+                                   ik_dmarc_outcome *out);
 
 /*
  * Which failure reports the policy record asks for this message (RFC 9989

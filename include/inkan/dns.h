@@ -55,8 +55,8 @@ IK_EXTERN const char *ik_dns_type_name(uint16_t type, char buf[16]);
 IK_EXTERN uint16_t ik_dns_type_from_name(ik_str name);
 
 typedef struct ik_dns_txt {
-    ik_str joined;    /* all character-strings concatenated (RFC 7208 3.3) */
-    ik_str *strings;  /* each character-string */
+    ik_str joined;   /* all character-strings concatenated (RFC 7208 3.3) */
+    ik_str *strings; /* each character-string */
     size_t nstrings;
 } ik_dns_txt;
 
@@ -65,10 +65,13 @@ typedef struct ik_dns_rr {
     uint32_t ttl;
     ik_str rdata; /* raw RDATA in wire form (names uncompressed) */
     union {
-        ik_ip addr;                                 /* A, AAAA */
-        struct { uint16_t pref; ik_str host; } mx;  /* MX */
-        ik_str name;                                /* PTR, CNAME, NS */
-        ik_dns_txt txt;                             /* TXT, SPF */
+        ik_ip addr; /* A, AAAA */
+        struct {
+            uint16_t pref;
+            ik_str host;
+        } mx;           /* MX */
+        ik_str name;    /* PTR, CNAME, NS */
+        ik_dns_txt txt; /* TXT, SPF */
     } u;
 } ik_dns_rr;
 
@@ -76,21 +79,21 @@ typedef struct ik_dns_answer {
     ik_dns_status status;
     ik_dns_rr *rr;
     size_t nrr;
-    uint32_t ttl;      /* smallest TTL, or the negative-caching TTL */
-    int secure;        /* DNSSEC validated */
-    ik_str canonical;  /* owner after CNAMEs (may equal the query name) */
-    ik_str why;        /* text for failures, e.g. "SERVFAIL from 127.0.0.1" */
+    uint32_t ttl;     /* smallest TTL, or the negative-caching TTL */
+    int secure;       /* DNSSEC validated */
+    ik_str canonical; /* owner after CNAMEs (may equal the query name) */
+    ik_str why;       /* text for failures, e.g. "SERVFAIL from 127.0.0.1" */
 } ik_dns_answer;
 
 typedef struct ik_dns_query ik_dns_query;
 struct ik_dns_query {
-    ik_str name;            /* lowercase, no trailing dot */
+    ik_str name; /* lowercase, no trailing dot */
     uint16_t type;
-    ik_dns_answer *answer;  /* NULL until the driver answers; read-only:
+    ik_dns_answer *answer; /* NULL until the driver answers; read-only:
                                a resolver may share one answer between
                                queries (the static zone does) */
-    ik_dns_query *next;     /* the engine's pending list */
-    void *engine_data;      /* for the engine that asked */
+    ik_dns_query *next;    /* the engine's pending list */
+    void *engine_data;     /* for the engine that asked */
 };
 
 /*
@@ -109,13 +112,11 @@ IK_EXTERN ik_status ik_dns_name_check(ik_str name);
 IK_EXTERN ik_dns_answer *ik_dns_answer_new(ik_arena *a, ik_dns_status st);
 /* Adds an RR from wire RDATA, decoding the typed fields; IK_ESYNTAX if the
  * RDATA is malformed for its type (then nothing is added). */
-IK_EXTERN ik_status ik_dns_answer_add_rdata(ik_arena *a, ik_dns_answer *ans,
-                                            uint16_t type, uint32_t ttl,
-                                            const uint8_t *rdata, size_t len);
+IK_EXTERN ik_status ik_dns_answer_add_rdata(ik_arena *a, ik_dns_answer *ans, uint16_t type,
+                                            uint32_t ttl, const uint8_t *rdata, size_t len);
 /* Decode an RDATA of a known type into rr (arena for strings). */
-IK_EXTERN ik_status ik_dns_rdata_decode(ik_arena *a, uint16_t type,
-                                        const uint8_t *rdata, size_t len,
-                                        ik_dns_rr *rr);
+IK_EXTERN ik_status ik_dns_rdata_decode(ik_arena *a, uint16_t type, const uint8_t *rdata,
+                                        size_t len, ik_dns_rr *rr);
 
 typedef void (*ik_dns_done_fn)(void *arg, ik_dns_query *q);
 
@@ -136,8 +137,7 @@ typedef struct ik_resolver_ops {
      * Asynchronous.  Starts q; later, from inside process() or wait() and
      * never from inside submit(), sets q->answer and calls done(arg, q).
      */
-    ik_status (*submit)(void *self, ik_arena *a, ik_dns_query *q,
-                        ik_dns_done_fn done, void *arg);
+    ik_status (*submit)(void *self, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done, void *arg);
     /* File descriptor to poll for readability, or -1. */
     int (*fd)(void *self);
     /* Delivers finished answers without blocking. */
@@ -160,8 +160,7 @@ typedef struct ik_resolver {
  * then that error is returned.  If wait itself fails, its error is returned
  * at once and the resolver must be closed (it may hold unfinished queries).
  */
-IK_EXTERN ik_status ik_resolver_answer_all(ik_resolver *r, ik_arena *a,
-                                           ik_dns_query *list);
+IK_EXTERN ik_status ik_resolver_answer_all(ik_resolver *r, ik_arena *a, ik_dns_query *list);
 /* Calls destroy; accepts a zeroed resolver. */
 IK_EXTERN void ik_resolver_close(ik_resolver *r);
 

@@ -61,21 +61,18 @@
 #define IK_DK_MAX_RECORDS 8
 
 typedef enum ik_dk_result {
-    IK_DK_NONE = 0,   /* no DomainKey-Signature (overall result only) */
+    IK_DK_NONE = 0, /* no DomainKey-Signature (overall result only) */
     IK_DK_PASS,
-    IK_DK_FAIL,       /* the signature did not verify */
-    IK_DK_NEUTRAL,    /* did not verify, but the key is in testing mode */
-    IK_DK_TEMPERROR,  /* key lookup failed temporarily */
-    IK_DK_PERMERROR   /* broken signature or key, identity mismatch, no key */
+    IK_DK_FAIL,      /* the signature did not verify */
+    IK_DK_NEUTRAL,   /* did not verify, but the key is in testing mode */
+    IK_DK_TEMPERROR, /* key lookup failed temporarily */
+    IK_DK_PERMERROR  /* broken signature or key, identity mismatch, no key */
 } ik_dk_result;
 
 /* "none", "pass", ... (RFC 8601 result names for method "domainkeys"). */
 IK_EXTERN const char *ik_dk_result_name(ik_dk_result r);
 
-typedef enum ik_dk_canon {
-    IK_DK_CANON_SIMPLE = 0,
-    IK_DK_CANON_NOFWS = 1
-} ik_dk_canon;
+typedef enum ik_dk_canon { IK_DK_CANON_SIMPLE = 0, IK_DK_CANON_NOFWS = 1 } ik_dk_canon;
 
 /* "simple" / "nofws". */
 IK_EXTERN const char *ik_dk_canon_name(ik_dk_canon c);
@@ -117,15 +114,15 @@ IK_EXTERN uint64_t ik_dk_body_length(const ik_dk_body *b);
 /* ---- DomainKey-Signature (RFC 4870 3.3) ------------------------------- */
 
 typedef struct ik_dk_sig {
-    ik_str field;        /* the raw field as given */
-    ik_dk_canon canon;   /* c=; "simple" when absent (Mail::DKIM) */
-    ik_str domain;       /* d=, as written */
-    ik_str selector;     /* s= */
+    ik_str field;      /* the raw field as given */
+    ik_dk_canon canon; /* c=; "simple" when absent (Mail::DKIM) */
+    ik_str domain;     /* d=, as written */
+    ik_str selector;   /* s= */
     int has_h;
-    ik_str *h;           /* h= names, trimmed */
+    ik_str *h; /* h= names, trimmed */
     size_t nh;
-    ik_str b;            /* decoded signature */
-    ik_str b_text;       /* b= without whitespace */
+    ik_str b;      /* decoded signature */
+    ik_str b_text; /* b= without whitespace */
 } ik_dk_sig;
 
 /*
@@ -141,12 +138,12 @@ IK_EXTERN ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, i
 /* ---- key records (RFC 4870 3.2.3) ------------------------------------- */
 
 typedef struct ik_dk_key {
-    int testing;         /* t=y: failures must not be treated differently */
+    int testing; /* t=y: failures must not be treated differently */
     int has_g;
-    ik_str g;            /* g= granularity: local part, one "*" allowed */
-    ik_str n;            /* n= notes */
-    int revoked;         /* p= empty */
-    ik_pkey *pkey;       /* held by the arena; NULL when revoked */
+    ik_str g;      /* g= granularity: local part, one "*" allowed */
+    ik_str n;      /* n= notes */
+    int revoked;   /* p= empty */
+    ik_pkey *pkey; /* held by the arena; NULL when revoked */
 } ik_dk_key;
 
 /*
@@ -167,15 +164,14 @@ IK_EXTERN int ik_dk_granularity_match(ik_str g, ik_str local);
 /* ---- the sender's policy record "_domainkey.<domain>" (RFC 4870 3.6) --- */
 
 typedef struct ik_dk_policy {
-    int sign_all;        /* o=-: every message is signed; o=~ (default): some */
-    int testing;         /* t=y */
-    ik_str r;            /* r= address for reports */
-    ik_str n;            /* n= notes */
+    int sign_all; /* o=-: every message is signed; o=~ (default): some */
+    int testing;  /* t=y */
+    ik_str r;     /* r= address for reports */
+    ik_str n;     /* n= notes */
 } ik_dk_policy;
 
 /* Parses a policy record.  o= other than ~ or - is IK_ESYNTAX. */
-IK_EXTERN ik_status ik_dk_policy_parse(ik_arena *a, ik_str record, ik_dk_policy *out,
-                                       ik_str *why);
+IK_EXTERN ik_status ik_dk_policy_parse(ik_arena *a, ik_str record, ik_dk_policy *out, ik_str *why);
 
 typedef enum ik_dk_policy_verdict {
     IK_DK_POLICY_UNCHECKED = 0, /* the policy check is off or not reached */
@@ -220,14 +216,14 @@ typedef struct ik_dk_verify_config {
 
 typedef struct ik_dk_sigresult {
     ik_dk_result result;
-    const char *reason;      /* never NULL; "" for pass */
-    ik_str domain;           /* d= (RFC 8601 header.d) */
-    ik_str selector;         /* s= */
-    ik_str identity;         /* the signing address (Sender or From) */
+    const char *reason;          /* never NULL; "" for pass */
+    ik_str domain;               /* d= (RFC 8601 header.d) */
+    ik_str selector;             /* s= */
+    ik_str identity;             /* the signing address (Sender or From) */
     const char *identity_header; /* "sender", "from" or "" */
-    const ik_dk_sig *sig;    /* NULL when the field did not parse */
+    const ik_dk_sig *sig;        /* NULL when the field did not parse */
     unsigned key_bits;
-    int key_testing;         /* the key has t=y */
+    int key_testing; /* the key has t=y */
 } ik_dk_sigresult;
 
 typedef struct ik_dk_verifier ik_dk_verifier;
@@ -261,10 +257,10 @@ IK_EXTERN const ik_dk_policy_outcome *ik_dk_verify_policy(const ik_dk_verifier *
 /* ---- signer (RFC 4870 3.5) -------------------------------------------- */
 
 typedef struct ik_dk_sign_params {
-    ik_pkey *key;            /* borrowed RSA private key */
-    ik_str domain;           /* d= */
-    ik_str selector;         /* s= */
-    ik_dk_canon canon;       /* default nofws */
+    ik_pkey *key;      /* borrowed RSA private key */
+    ik_str domain;     /* d= */
+    ik_str selector;   /* s= */
+    ik_dk_canon canon; /* default nofws */
     /* Colon-separated names: sign only the fields with these names (all
      * their instances, in message order) and list them in h=.  NULL: no h=,
      * every field is signed (then nothing may be added below the signature

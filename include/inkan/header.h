@@ -55,9 +55,8 @@ enum {
     IK_HDR_F_8BIT = 1u << 8       /* bytes >= 0x80 (RFC 6532 allows UTF-8) */
 };
 /* Flags that make a field malformed (an error in strict mode). */
-#define IK_HDR_F_MALFORMED                                                   \
-    (IK_HDR_F_NOCOLON | IK_HDR_F_BADNAME | IK_HDR_F_ORPHAN | IK_HDR_F_NUL |  \
-     IK_HDR_F_TRUNCATED)
+#define IK_HDR_F_MALFORMED                                                                         \
+    (IK_HDR_F_NOCOLON | IK_HDR_F_BADNAME | IK_HDR_F_ORPHAN | IK_HDR_F_NUL | IK_HDR_F_TRUNCATED)
 
 typedef struct ik_hdr_field {
     ik_str raw;     /* name .. end of folded value, no final line end */
@@ -80,8 +79,7 @@ typedef struct ik_hdr_parser ik_hdr_parser;
  * Creates a splitter.  opts may be NULL (defaults).  *out lives in a.
  * Returns IK_OK, IK_EINVAL or IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_hdr_parser_new(ik_arena *a, const ik_hdr_opts *opts,
-                                      ik_hdr_parser **out);
+IK_EXTERN ik_status ik_hdr_parser_new(ik_arena *a, const ik_hdr_opts *opts, ik_hdr_parser **out);
 
 /*
  * Feeds len bytes (borrowed; copied as needed).  Consumes everything up to
@@ -143,11 +141,9 @@ IK_EXTERN ik_status ik_hdr_unfold(ik_arena *a, ik_str value, ik_str *out);
  * Index of the first field at or after from whose name equals name (ASCII
  * case-insensitive, RFC 5322 1.2.2), or n when there is none.
  */
-IK_EXTERN size_t ik_hdr_find(const ik_hdr_field *fields, size_t n, size_t from,
-                             ik_str name);
+IK_EXTERN size_t ik_hdr_find(const ik_hdr_field *fields, size_t n, size_t from, ik_str name);
 /* Same with a C-string name the caller vouches for. */
-IK_EXTERN size_t ik_hdr_find_c(const ik_hdr_field *fields, size_t n, size_t from,
-                               const char *name);
+IK_EXTERN size_t ik_hdr_find_c(const ik_hdr_field *fields, size_t n, size_t from, const char *name);
 /* Number of fields named name (case-insensitive). */
 IK_EXTERN size_t ik_hdr_count(const ik_hdr_field *fields, size_t n, ik_str name);
 

@@ -80,9 +80,7 @@ IK_EXTERN void ik_unbound_options_init(ik_unbound_options *o);
  * resolv.conf or trust anchor) or IK_ENOMEM; on failure err (may be NULL)
  * receives one line saying why, and *out is zeroed.
  */
-IK_EXTERN ik_status ik_resolver_unbound_new(const ik_allocator *al,
-                                            const ik_unbound_options *opt,
-                                            ik_resolver *out, char *err,
-                                            size_t errlen);
+IK_EXTERN ik_status ik_resolver_unbound_new(const ik_allocator *al, const ik_unbound_options *opt,
+                                            ik_resolver *out, char *err, size_t errlen);
 
 #endif

@@ -55,13 +55,13 @@ IK_EXTERN const char *ik_pra_reason_name(ik_pra_reason r);
 
 typedef struct ik_pra {
     ik_pra_reason reason;
-    unsigned step;        /* step (1..4) that selected the field, 0 if none */
-    size_t field_index;   /* index of the selected field; nfields if none */
-    ik_str field_name;    /* "resent-sender", "resent-from", "sender" or
+    unsigned step;       /* step (1..4) that selected the field, 0 if none */
+    size_t field_index;  /* index of the selected field; nfields if none */
+    ik_str field_name;   /* "resent-sender", "resent-from", "sender" or
                              "from" (static text); empty if none selected */
-    ik_mailbox mailbox;   /* the PRA; valid when reason == IK_PRA_FOUND */
-    unsigned addr_flags;  /* IK_ADDR_F_* of the selected field's parse */
-    ik_str problem;       /* why there is no PRA (arena); empty if found */
+    ik_mailbox mailbox;  /* the PRA; valid when reason == IK_PRA_FOUND */
+    unsigned addr_flags; /* IK_ADDR_F_* of the selected field's parse */
+    ik_str problem;      /* why there is no PRA (arena); empty if found */
 } ik_pra;
 
 /*
@@ -84,22 +84,22 @@ typedef struct ik_senderid_params {
     const ik_hdr_field *fields; /* pra scope: the header section (borrowed;
                                    must outlive the check) */
     size_t nfields;
-    ik_str receiver;            /* %{r}; empty = "unknown" */
-    ik_str default_exp;         /* as in ik_spf_params */
-    time_t now;                 /* %{t}; 0 = now */
-    unsigned max_dns_mech;      /* 0 = defaults, as in ik_spf_params */
+    ik_str receiver;       /* %{r}; empty = "unknown" */
+    ik_str default_exp;    /* as in ik_spf_params */
+    time_t now;            /* %{t}; 0 = now */
+    unsigned max_dns_mech; /* 0 = defaults, as in ik_spf_params */
     unsigned max_void;
     unsigned max_names;
 } ik_senderid_params;
 
 typedef struct ik_senderid_outcome {
-    ik_spf_result result;  /* RFC 4406 4.2 keywords via ik_spf_result_name */
+    ik_spf_result result; /* RFC 4406 4.2 keywords via ik_spf_result_name */
     ik_spf_scope scope;
-    ik_pra pra;            /* pra scope: the selection and its reason */
-    ik_str identity;       /* the address checked; empty when no PRA */
-    ik_str problem;        /* errors: what was wrong */
-    int evaluated;         /* nonzero when the SPF evaluator ran */
-    ik_spf_outcome spf;    /* the evaluator's outcome when evaluated */
+    ik_pra pra;         /* pra scope: the selection and its reason */
+    ik_str identity;    /* the address checked; empty when no PRA */
+    ik_str problem;     /* errors: what was wrong */
+    int evaluated;      /* nonzero when the SPF evaluator ran */
+    ik_spf_outcome spf; /* the evaluator's outcome when evaluated */
 } ik_senderid_outcome;
 
 typedef struct ik_senderid ik_senderid;
@@ -108,8 +108,7 @@ typedef struct ik_senderid ik_senderid;
  * Starts a check.  For the pra scope the PRA is selected here.  Returns
  * IK_OK, IK_EINVAL (scope is HELO, or fields missing for pra) or IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_senderid_new(ik_arena *a, const ik_senderid_params *p,
-                                    ik_senderid **out);
+IK_EXTERN ik_status ik_senderid_new(ik_arena *a, const ik_senderid_params *p, ik_senderid **out);
 
 /*
  * Runs until done (IK_OK; outcome ready) or until DNS is needed
@@ -122,8 +121,8 @@ IK_EXTERN ik_status ik_senderid_run(ik_senderid *s, ik_dns_query **pending);
 IK_EXTERN const ik_senderid_outcome *ik_senderid_outcome_get(const ik_senderid *s);
 
 /* Blocking convenience: new + run loop with a resolver. */
-IK_EXTERN ik_status ik_senderid_check(ik_arena *a, const ik_senderid_params *p,
-                                      ik_resolver *r, ik_senderid_outcome *out);
+IK_EXTERN ik_status ik_senderid_check(ik_arena *a, const ik_senderid_params *p, ik_resolver *r,
+                                      ik_senderid_outcome *out);
 
 /*
  * The sender-id method of Authentication-Results (RFC 8601 2.7.2, ptype

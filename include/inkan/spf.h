@@ -47,8 +47,8 @@ typedef enum ik_spf_scope {
 
 /* Record selection (which records count for this check). */
 typedef enum ik_spf_records {
-    IK_SPF_RECORDS_SPF1 = 0,  /* RFC 7208: v=spf1 TXT records only */
-    IK_SPF_RECORDS_SENDERID   /* RFC 4406 4.4 / RFC 4407: spf2.0/<scopes>
+    IK_SPF_RECORDS_SPF1 = 0, /* RFC 7208: v=spf1 TXT records only */
+    IK_SPF_RECORDS_SENDERID  /* RFC 4406 4.4 / RFC 4407: spf2.0/<scopes>
                                  first, else v=spf1 as spf2.0/mfrom,pra */
 } ik_spf_records;
 
@@ -101,9 +101,9 @@ typedef struct ik_spf_cache_stats {
 IK_EXTERN void ik_spf_cache_stats_get(ik_spf_cache *c, ik_spf_cache_stats *out);
 
 typedef struct ik_spf_params {
-    ik_ip ip;              /* client address; IPv4-mapped is unmapped */
-    ik_str helo;           /* HELO/EHLO argument (may be empty) */
-    ik_str sender;         /* MAIL FROM address, or the PRA mailbox; empty =
+    ik_ip ip;      /* client address; IPv4-mapped is unmapped */
+    ik_str helo;   /* HELO/EHLO argument (may be empty) */
+    ik_str sender; /* MAIL FROM address, or the PRA mailbox; empty =
                               null reverse-path (postmaster@helo) */
     ik_spf_scope scope;
     ik_spf_records records;
@@ -119,14 +119,14 @@ typedef struct ik_spf_params {
 
 typedef struct ik_spf_outcome {
     ik_spf_result result;
-    ik_str identity;    /* "user@example.com" or "postmaster@helo" */
-    ik_str domain;      /* domain whose policy was checked first */
-    ik_str mechanism;   /* the matching term as written, "default" when no
+    ik_str identity;      /* "user@example.com" or "postmaster@helo" */
+    ik_str domain;        /* domain whose policy was checked first */
+    ik_str mechanism;     /* the matching term as written, "default" when no
                            term matched, empty for none/errors */
-    ik_str explanation; /* fail only: exp= text or the default */
-    ik_str problem;     /* errors: what was wrong, naming the term */
-    ik_str record;      /* the top-level record text, if one was found */
-    unsigned dns_lookups;  /* DNS-querying terms counted (RFC 7208 4.6.4) */
+    ik_str explanation;   /* fail only: exp= text or the default */
+    ik_str problem;       /* errors: what was wrong, naming the term */
+    ik_str record;        /* the top-level record text, if one was found */
+    unsigned dns_lookups; /* DNS-querying terms counted (RFC 7208 4.6.4) */
     unsigned void_lookups;
 } ik_spf_outcome;
 
@@ -145,21 +145,19 @@ IK_EXTERN ik_status ik_spf_run(ik_spf *s, ik_dns_query **pending);
 IK_EXTERN const ik_spf_outcome *ik_spf_outcome_get(const ik_spf *s);
 
 /* Blocking convenience: new + run loop with a resolver. */
-IK_EXTERN ik_status ik_spf_check(ik_arena *a, const ik_spf_params *p,
-                                 ik_resolver *r, ik_spf_outcome *out);
+IK_EXTERN ik_status ik_spf_check(ik_arena *a, const ik_spf_params *p, ik_resolver *r,
+                                 ik_spf_outcome *out);
 
 /*
  * Received-SPF header field (RFC 7208 9.1) as "Received-SPF: ..." without the
  * final CRLF, folded at 78 columns.  Arena string.
  */
-IK_EXTERN ik_str ik_spf_received_spf(ik_arena *a, const ik_spf_params *p,
-                                     const ik_spf_outcome *o);
+IK_EXTERN ik_str ik_spf_received_spf(ik_arena *a, const ik_spf_params *p, const ik_spf_outcome *o);
 /*
  * The spf method of Authentication-Results (RFC 8601 2.7.2):
  * "spf=pass smtp.mailfrom=example.com" or "... smtp.helo=...".
  */
-IK_EXTERN ik_str ik_spf_authres(ik_arena *a, const ik_spf_params *p,
-                                const ik_spf_outcome *o);
+IK_EXTERN ik_str ik_spf_authres(ik_arena *a, const ik_spf_params *p, const ik_spf_outcome *o);
 
 /* ---- Pure parts ------------------------------------------------------ */
 
@@ -170,20 +168,20 @@ typedef struct ik_spf_record ik_spf_record;
  * error returns IK_ESYNTAX and sets *problem to a text naming the offending
  * term.  Arena memory.
  */
-IK_EXTERN ik_status ik_spf_record_parse(ik_arena *a, ik_str text,
-                                        ik_spf_record **out, ik_str *problem);
+IK_EXTERN ik_status ik_spf_record_parse(ik_arena *a, ik_str text, ik_spf_record **out,
+                                        ik_str *problem);
 
 /* Inputs of macro expansion (RFC 7208 7.2). */
 typedef struct ik_spf_macro_env {
-    ik_str sender;   /* s */
-    ik_str local;    /* l */
+    ik_str sender;        /* s */
+    ik_str local;         /* l */
     ik_str sender_domain; /* o */
-    ik_str domain;   /* d: current domain */
-    ik_ip ip;        /* i, c, v */
-    ik_str ptr;      /* p: validated name, or empty = "unknown" */
-    ik_str helo;     /* h */
-    ik_str receiver; /* r */
-    time_t now;      /* t */
+    ik_str domain;        /* d: current domain */
+    ik_ip ip;             /* i, c, v */
+    ik_str ptr;           /* p: validated name, or empty = "unknown" */
+    ik_str helo;          /* h */
+    ik_str receiver;      /* r */
+    time_t now;           /* t */
 } ik_spf_macro_env;
 
 /*
@@ -192,10 +190,8 @@ typedef struct ik_spf_macro_env {
  * than 253 octets are truncated from the left (RFC 7208 7.3) when
  * domain_spec != 0.  IK_ESYNTAX with *problem on a bad macro.
  */
-IK_EXTERN ik_status ik_spf_macro_expand(ik_arena *a, ik_str spec,
-                                        const ik_spf_macro_env *env,
-                                        int explain, int domain_spec,
-                                        ik_str *out, ik_str *problem);
+IK_EXTERN ik_status ik_spf_macro_expand(ik_arena *a, ik_str spec, const ik_spf_macro_env *env,
+                                        int explain, int domain_spec, ik_str *out, ik_str *problem);
 
 /* ---- Record introspection (linting, tests) ---------------------------- */
 

@@ -46,13 +46,11 @@ enum {
  * IK_ESYNTAX (with *problem naming the offending tag or byte offset),
  * IK_ELIMIT (too many tags) or IK_ENOMEM.  problem may be NULL.
  */
-IK_EXTERN ik_status ik_taglist_parse(ik_arena *a, ik_str text, unsigned flags,
-                                     size_t max_tags, ik_taglist *out,
-                                     ik_str *problem);
+IK_EXTERN ik_status ik_taglist_parse(ik_arena *a, ik_str text, unsigned flags, size_t max_tags,
+                                     ik_taglist *out, ik_str *problem);
 
 /* The tag named name (case-sensitive unless caseless), or NULL. */
-IK_EXTERN const ik_tag *ik_taglist_get(const ik_taglist *l, const char *name,
-                                       int caseless);
+IK_EXTERN const ik_tag *ik_taglist_get(const ik_taglist *l, const char *name, int caseless);
 
 /*
  * Copy of value with all whitespace (SP, HTAB, CR, LF) removed, as needed

@@ -87,7 +87,7 @@ enum {
 #define IK_VERIFY_ALL 0xffu
 /* The current protocols; the Historic ones (Sender ID, DomainKeys, ADSP)
  * are left out, as the daemon's defaults do. */
-#define IK_VERIFY_CURRENT                                                     \
+#define IK_VERIFY_CURRENT                                                                          \
     (IK_VERIFY_SPF | IK_VERIFY_IPREV | IK_VERIFY_DKIM | IK_VERIFY_DMARC | IK_VERIFY_ARC)
 
 /*
@@ -99,30 +99,30 @@ enum {
 IK_EXTERN ik_status ik_verify_methods_parse(ik_str list, unsigned *out, ik_str *bad);
 
 typedef struct ik_verify_config {
-    ik_str authserv_id;          /* our A-R authserv-id (RFC 8601 2.5); required */
-    unsigned methods;            /* IK_VERIFY_* */
+    ik_str authserv_id; /* our A-R authserv-id (RFC 8601 2.5); required */
+    unsigned methods;   /* IK_VERIFY_* */
     /* DMARC */
-    ik_dmarc_spec dmarc_spec;    /* RFC 9989 (default) or RFC 7489 */
-    const ik_dmarc_psl *psl;     /* RFC 7489 mode: required (borrowed) */
-    unsigned dmarc_flags;        /* IK_DMARC_OPT_* */
-    long dmarc_sample;           /* RFC 7489 pct draw; < 0: random */
+    ik_dmarc_spec dmarc_spec; /* RFC 9989 (default) or RFC 7489 */
+    const ik_dmarc_psl *psl;  /* RFC 7489 mode: required (borrowed) */
+    unsigned dmarc_flags;     /* IK_DMARC_OPT_* */
+    long dmarc_sample;        /* RFC 7489 pct draw; < 0: random */
     /* ARC: sealers whose passing chain may override a DMARC failure
      * (RFC 8617 7.2.1); borrowed. */
     const ik_str *trusted_sealers;
     size_t ntrusted;
     /* DKIM */
-    unsigned dkim_flags;         /* IK_DKIM_LEGACY, IK_DKIM_ALLOW_SHA1 */
-    uint32_t clock_skew;         /* seconds for t= and x= (default 300) */
+    unsigned dkim_flags; /* IK_DKIM_LEGACY, IK_DKIM_ALLOW_SHA1 */
+    uint32_t clock_skew; /* seconds for t= and x= (default 300) */
     /* DomainKeys: look up the sender's policy record (RFC 4870 3.6). */
     int dk_check_policy;
     /* SPF */
-    ik_str receiver;             /* %{r} for SPF explanations; empty: "unknown" */
+    ik_str receiver; /* %{r} for SPF explanations; empty: "unknown" */
     /* Clock: seconds since the epoch for every engine; 0: the real clock. */
     int64_t now;
     /* Caches (borrowed; NULL: none). */
     ik_spf_cache *spf_cache;
     ik_dkim_keycache *dkim_cache;
-    size_t max_header_bytes;     /* 0: IK_VERIFY_MAX_HEADER_BYTES */
+    size_t max_header_bytes; /* 0: IK_VERIFY_MAX_HEADER_BYTES */
 } ik_verify_config;
 
 /* Defaults: every method, RFC 9989, random pct draw, clock skew 300 s,
@@ -146,8 +146,7 @@ IK_EXTERN ik_status ik_verify_connect(ik_verify *v, const ik_ip *client, ik_str 
  * checks postmaster@HELO).  Starts SPF when a client IP is known.  At most
  * once, after connect and before any header.
  */
-IK_EXTERN ik_status ik_verify_mail_from(ik_verify *v, ik_str mailfrom,
-                                        ik_dns_query **queries);
+IK_EXTERN ik_status ik_verify_mail_from(ik_verify *v, ik_str mailfrom, ik_dns_query **queries);
 /* One raw header field ("Name: value" with its folding; final CRLF
  * optional), top first.  Copied. */
 IK_EXTERN ik_status ik_verify_header(ik_verify *v, const char *field, size_t len);

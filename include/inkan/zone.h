@@ -97,8 +97,7 @@ IK_EXTERN void ik_zone_allow_include(ik_zone *z, int allow);
  * line, "file:line: message" naming the offending token, and the zone may
  * hold the records of the lines before: discard it.  err may be NULL.
  */
-IK_EXTERN ik_status ik_zone_load_file(ik_zone *z, const char *path, char *err,
-                                      size_t errlen);
+IK_EXTERN ik_status ik_zone_load_file(ik_zone *z, const char *path, char *err, size_t errlen);
 
 /*
  * Reads master-file text from memory (borrowed; len bytes, no NUL needed).
@@ -106,9 +105,8 @@ IK_EXTERN ik_status ik_zone_load_file(ik_zone *z, const char *path, char *err,
  * message; relative $INCLUDE paths are taken from its directory part when it
  * has one, else from the current directory.  Returns as ik_zone_load_file.
  */
-IK_EXTERN ik_status ik_zone_load_mem(ik_zone *z, const char *name_for_errors,
-                                     const char *text, size_t len, char *err,
-                                     size_t errlen);
+IK_EXTERN ik_status ik_zone_load_mem(ik_zone *z, const char *name_for_errors, const char *text,
+                                     size_t len, char *err, size_t errlen);
 
 /*
  * Adds one record from wire RDATA (borrowed, copied; names in it must be
@@ -119,9 +117,8 @@ IK_EXTERN ik_status ik_zone_load_mem(ik_zone *z, const char *name_for_errors,
  * ANY, RDATA over 65535 octets), IK_ESYNTAX (malformed RDATA), IK_ELIMIT
  * (IK_ZONE_MAX_RECORDS) or IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type,
-                                   uint32_t ttl, const uint8_t *rdata,
-                                   size_t rdlen);
+IK_EXTERN ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type, uint32_t ttl,
+                                   const uint8_t *rdata, size_t rdlen);
 
 /*
  * Adds a failure rule for owner (type 0 = every type), as the directives do:
@@ -130,8 +127,7 @@ IK_EXTERN ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type,
  *   IK_DNS_PERMFAIL  answered always, why "REFUSED".
  * Other statuses are IK_EINVAL.  For $SERVFAIL see ik_zone_add_servfail.
  */
-IK_EXTERN ik_status ik_zone_add_failure(ik_zone *z, ik_str owner, uint16_t type,
-                                        ik_dns_status st);
+IK_EXTERN ik_status ik_zone_add_failure(ik_zone *z, ik_str owner, uint16_t type, ik_dns_status st);
 /* $SERVFAIL: IK_DNS_TEMPFAIL, why "SERVFAIL", whatever the zone holds. */
 IK_EXTERN ik_status ik_zone_add_servfail(ik_zone *z, ik_str owner, uint16_t type);
 
@@ -144,8 +140,8 @@ IK_EXTERN size_t ik_zone_count(const ik_zone *z);
  * Ownership above: read-only, valid while the zone lives).  Returns IK_OK
  * with every DNS outcome in (*out)->status, or IK_ENOMEM.
  */
-IK_EXTERN ik_status ik_zone_lookup(const ik_zone *z, ik_arena *a, ik_str name,
-                                   uint16_t type, ik_dns_answer **out);
+IK_EXTERN ik_status ik_zone_lookup(const ik_zone *z, ik_arena *a, ik_str name, uint16_t type,
+                                   ik_dns_answer **out);
 
 /*
  * Makes a resolver answering from z (borrowed: z must outlive it and not be

@@ -21,27 +21,22 @@ void cli_error(const char *prog, const char *fmt, ...)
 int cli_dns_option(cli_dns_opts *o, int opt, const char *arg, const char *prog)
 {
     switch (opt) {
-    case CLI_OPT_ZONE:
-        o->zone = arg;
-        return 1;
-    case CLI_OPT_RESOLVER:
-        o->resolver = arg;
-        return 1;
-    case CLI_OPT_RECURSIVE:
-        o->recursive = 1;
-        return 1;
+    case CLI_OPT_ZONE: o->zone = arg; return 1;
+    case CLI_OPT_RESOLVER: o->resolver = arg; return 1;
+    case CLI_OPT_RECURSIVE: o->recursive = 1; return 1;
     case CLI_OPT_DNS_TIMEOUT: {
         uint64_t v;
         if (ik_str_to_u64(ik_str_c(arg), 600000, &v) != IK_OK || v == 0) {
-            cli_error(prog, "--dns-timeout: '%s' is not a number of milliseconds "
-                            "between 1 and 600000", arg);
+            cli_error(prog,
+                      "--dns-timeout: '%s' is not a number of milliseconds "
+                      "between 1 and 600000",
+                      arg);
             return -1;
         }
         o->timeout_ms = (unsigned)v;
         return 1;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -65,9 +60,12 @@ void cli_json_str(ik_buf *b, ik_str s)
                 /* Pass well-formed UTF-8 sequences through; escape stray
                  * bytes as \u00XX so the output is always valid JSON. */
                 size_t n = 0;
-                if ((c & 0xe0) == 0xc0) n = 1;
-                else if ((c & 0xf0) == 0xe0) n = 2;
-                else if ((c & 0xf8) == 0xf0) n = 3;
+                if ((c & 0xe0) == 0xc0)
+                    n = 1;
+                else if ((c & 0xf0) == 0xe0)
+                    n = 2;
+                else if ((c & 0xf8) == 0xf0)
+                    n = 3;
                 int ok = n > 0 && n < s.len - i;
                 for (size_t k = 1; ok && k <= n; k++)
                     if (((unsigned char)s.p[i + k] & 0xc0) != 0x80)
@@ -119,8 +117,7 @@ void cli_json_kv_null(ik_buf *b, int *first, const char *key)
     ik_buf_append_c(b, "null");
 }
 
-int cli_read_file(ik_arena *a, const char *path, size_t max, const char *prog,
-                  ik_str *out)
+int cli_read_file(ik_arena *a, const char *path, size_t max, const char *prog, ik_str *out)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (f == NULL) {

@@ -13,30 +13,27 @@
 
 /* Options every DNS-using subcommand accepts. */
 typedef struct cli_dns_opts {
-    const char *zone;      /* --zone FILE: static zone, no network */
-    const char *resolver;  /* --resolver IP[@PORT]: forward to one server */
-    int recursive;         /* --recursive: full recursion with DNSSEC */
-    unsigned timeout_ms;   /* --dns-timeout MS */
+    const char *zone;     /* --zone FILE: static zone, no network */
+    const char *resolver; /* --resolver IP[@PORT]: forward to one server */
+    int recursive;        /* --recursive: full recursion with DNSSEC */
+    unsigned timeout_ms;  /* --dns-timeout MS */
 } cli_dns_opts;
 
 /* getopt_long ids for the DNS options (above any short option char). */
-enum {
-    CLI_OPT_ZONE = 1000,
-    CLI_OPT_RESOLVER,
-    CLI_OPT_RECURSIVE,
-    CLI_OPT_DNS_TIMEOUT
-};
+enum { CLI_OPT_ZONE = 1000, CLI_OPT_RESOLVER, CLI_OPT_RECURSIVE, CLI_OPT_DNS_TIMEOUT };
 
-#define CLI_DNS_LONGOPTS                                                 \
-    { "zone", required_argument, NULL, CLI_OPT_ZONE },                    \
-    { "resolver", required_argument, NULL, CLI_OPT_RESOLVER },            \
-    { "recursive", no_argument, NULL, CLI_OPT_RECURSIVE },                \
-    { "dns-timeout", required_argument, NULL, CLI_OPT_DNS_TIMEOUT }
+#define CLI_DNS_LONGOPTS                                                                           \
+    { "zone", required_argument, NULL, CLI_OPT_ZONE },                                             \
+        { "resolver", required_argument, NULL, CLI_OPT_RESOLVER },                                 \
+        { "recursive", no_argument, NULL, CLI_OPT_RECURSIVE },                                     \
+    {                                                                                              \
+        "dns-timeout", required_argument, NULL, CLI_OPT_DNS_TIMEOUT                                \
+    }
 
-#define CLI_DNS_USAGE                                                      \
-    "  --zone FILE          answer DNS from a zone file (no network)\n"     \
-    "  --resolver IP[@PORT] forward DNS queries to this server\n"          \
-    "  --recursive          full recursion with DNSSEC validation\n"       \
+#define CLI_DNS_USAGE                                                                              \
+    "  --zone FILE          answer DNS from a zone file (no network)\n"                            \
+    "  --resolver IP[@PORT] forward DNS queries to this server\n"                                  \
+    "  --recursive          full recursion with DNSSEC validation\n"                               \
     "  --dns-timeout MS     per-query timeout (default 5000)\n"
 
 /* Handles one DNS option; returns 1 if opt was one, 0 if not, -1 on error. */
@@ -70,8 +67,7 @@ void cli_json_key(ik_buf *b, int *first, const char *key);
  * Reads a whole file ("-" = stdin) into arena memory, at most max bytes.
  * Returns 0, or prints "inkan CMD: FILE: reason" and returns -1.
  */
-int cli_read_file(ik_arena *a, const char *path, size_t max, const char *prog,
-                  ik_str *out);
+int cli_read_file(ik_arena *a, const char *path, size_t max, const char *prog, ik_str *out);
 
 /* Prints "inkan CMD: message" on stderr. */
 void cli_error(const char *prog, const char *fmt, ...) IK_PRINTFLIKE(2, 3);

@@ -190,10 +190,8 @@ ik_status cli_msg_end(cli_msg *m)
 {
     ik_status st = IK_OK;
     switch (m->state) {
-    case ST_BODY:
-        break;
-    case ST_DONE:
-        return IK_ESTATE;
+    case ST_BODY: break;
+    case ST_DONE: return IK_ESTATE;
     case ST_CR_AT_START:
         st = field_add(m, '\r');
         /* fall through */

@@ -44,17 +44,17 @@ typedef struct cli_msg_sink {
 typedef struct cli_msg {
     const cli_msg_sink *sink;
     void *ud;
-    int state;            /* see cli_msg.c */
-    int prev_cr;          /* last raw byte was CR (across chunks) */
-    int lf_only;          /* first line ended with a bare LF */
-    int seen_eol;         /* lf_only is known */
-    size_t lines;         /* complete header lines so far */
-    size_t envelope_raw;  /* raw bytes of a skipped mbox "From " line, or 0 */
-    size_t header_bytes;  /* normalized bytes of the header block */
-    ik_buf field;         /* the field being collected */
-    char *scratch;        /* normalized copy of one chunk */
+    int state;           /* see cli_msg.c */
+    int prev_cr;         /* last raw byte was CR (across chunks) */
+    int lf_only;         /* first line ended with a bare LF */
+    int seen_eol;        /* lf_only is known */
+    size_t lines;        /* complete header lines so far */
+    size_t envelope_raw; /* raw bytes of a skipped mbox "From " line, or 0 */
+    size_t header_bytes; /* normalized bytes of the header block */
+    ik_buf field;        /* the field being collected */
+    char *scratch;       /* normalized copy of one chunk */
     size_t scratch_cap;
-    const char *error;    /* static text for the last IK_ELIMIT */
+    const char *error; /* static text for the last IK_ELIMIT */
 } cli_msg;
 
 /* Starts a reader; the sink is borrowed.  IK_ENOMEM possible. */

@@ -18,8 +18,7 @@ void cli_spf_details_plain(const ik_spf_outcome *o, ik_str problem)
     printf("dns-lookups: %u\nvoid-lookups: %u\n", o->dns_lookups, o->void_lookups);
 }
 
-void cli_spf_details_json(ik_buf *b, int *first, const ik_spf_outcome *o,
-                          ik_str problem)
+void cli_spf_details_json(ik_buf *b, int *first, const ik_spf_outcome *o, ik_str problem)
 {
     cli_json_kv(b, first, "domain", o->domain);
     cli_json_kv(b, first, "mechanism", o->mechanism);

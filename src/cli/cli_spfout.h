@@ -11,7 +11,6 @@
 void cli_spf_details_plain(const ik_spf_outcome *o, ik_str problem);
 /* "domain", "mechanism", "explanation", "problem", "record",
  * "dns_lookups", "void_lookups". */
-void cli_spf_details_json(ik_buf *b, int *first, const ik_spf_outcome *o,
-                          ik_str problem);
+void cli_spf_details_json(ik_buf *b, int *first, const ik_spf_outcome *o, ik_str problem);
 
 #endif

@@ -211,10 +211,12 @@ static void print_plain(ik_buf *b, const char *file, const ik_dkim_verifier *v)
         if (r == NULL)
             continue;
         ik_buf_printf(b, "%s: %s", file, ik_dkim_result_name(r->result));
-        const struct { const char *k; ik_str v; } props[] = {
-            { "header.d", r->header_d }, { "header.s", r->header_s },
-            { "header.a", r->header_a }, { "header.i", r->header_i },
-            { "header.b", r->header_b },
+        const struct {
+            const char *k;
+            ik_str v;
+        } props[] = {
+            { "header.d", r->header_d }, { "header.s", r->header_s }, { "header.a", r->header_a },
+            { "header.i", r->header_i }, { "header.b", r->header_b },
         };
         for (size_t k = 0; k < sizeof(props) / sizeof(props[0]); k++)
             if (props[k].v.len)
@@ -355,8 +357,10 @@ static int dkim_verify(int argc, char **argv)
         case OPT_CLOCK_SKEW: {
             uint64_t v;
             if (ik_str_to_u64(ik_str_c(optarg), 86400 * 365, &v) != IK_OK) {
-                cli_error(prog, "--clock-skew: '%s' is not a number of seconds "
-                                "between 0 and 31536000", optarg);
+                cli_error(prog,
+                          "--clock-skew: '%s' is not a number of seconds "
+                          "between 0 and 31536000",
+                          optarg);
                 return 2;
             }
             cfg.clock_skew = (uint32_t)v;
@@ -563,8 +567,8 @@ static int sign_params(const char *prog, const sign_opts *o, const char *keypath
         return rc;
     ik_dkim_sign_params_init(p);
     p->key = *key;
-    p->alg = ik_pkey_type(*key) == IK_KEY_ED25519 ? IK_DKIM_ALG_ED25519_SHA256
-                                                   : IK_DKIM_ALG_RSA_SHA256;
+    p->alg =
+        ik_pkey_type(*key) == IK_KEY_ED25519 ? IK_DKIM_ALG_ED25519_SHA256 : IK_DKIM_ALG_RSA_SHA256;
     if (algorithm != NULL) {
         ik_dkim_alg alg;
         if (parse_alg(algorithm, &alg) != 0) {
@@ -606,8 +610,10 @@ static int check_headers_list(const char *prog, const char *list)
             unsigned char c = (unsigned char)name.p[k];
             /* RFC 5322 2.2 ftext: printable US-ASCII except ":" */
             if (c < 33 || c > 126) {
-                cli_error(prog, "--headers: '%s' has a character that cannot be in a "
-                                "field name", list);
+                cli_error(prog,
+                          "--headers: '%s' has a character that cannot be in a "
+                          "field name",
+                          list);
                 return 2;
             }
         }
@@ -678,8 +684,7 @@ static int dkim_sign(int argc, char **argv)
         case OPT_ALSO_ALGORITHM: o.also_algorithm = optarg; break;
         case OPT_HELP: fputs(sign_usage, stdout); return 0;
         default:
-            cli_error(prog, "bad option '%s' (try 'inkan dkim sign --help')",
-                      argv[optind - 1]);
+            cli_error(prog, "bad option '%s' (try 'inkan dkim sign --help')", argv[optind - 1]);
             return 2;
         }
     }
@@ -687,8 +692,8 @@ static int dkim_sign(int argc, char **argv)
         cli_error(prog, "sign needs --domain, --selector and --key");
         return 2;
     }
-    if ((o.also_key != NULL) != (o.also_selector != NULL) ||
-        (o.also_algorithm != NULL && o.also_key == NULL)) {
+    if ((o.also_key != NULL) != (o.also_selector != NULL)
+        || (o.also_algorithm != NULL && o.also_key == NULL)) {
         cli_error(prog, "--also-key and --also-selector go together "
                         "(--also-algorithm needs them)");
         return 2;
@@ -703,11 +708,13 @@ static int dkim_sign(int argc, char **argv)
         const char *at = strrchr(o.identity, '@');
         ik_str dom = ik_str_c(at ? at + 1 : "");
         ik_str d = ik_str_c(o.domain);
-        if (at == NULL || dom.len < d.len ||
-            !ik_str_caseeq(ik_str_make(dom.p + dom.len - d.len, d.len), d) ||
-            (dom.len > d.len && dom.p[dom.len - d.len - 1] != '.')) {
-            cli_error(prog, "--identity '%s' is not an address at %s or a subdomain of it "
-                            "(RFC 6376 3.5 i=)", o.identity, o.domain);
+        if (at == NULL || dom.len < d.len
+            || !ik_str_caseeq(ik_str_make(dom.p + dom.len - d.len, d.len), d)
+            || (dom.len > d.len && dom.p[dom.len - d.len - 1] != '.')) {
+            cli_error(prog,
+                      "--identity '%s' is not an address at %s or a subdomain of it "
+                      "(RFC 6376 3.5 i=)",
+                      o.identity, o.domain);
             return 2;
         }
     }

@@ -32,8 +32,7 @@ static const char dk_usage[] =
     "usage: inkan domainkeys verify [options] [FILE...|-]\n"
     "       inkan domainkeys sign --domain D --selector S --key FILE [options] [FILE|-]\n"
     "verify options:\n"
-    "  --json               one JSON object per message per line\n" CLI_DNS_USAGE
-    "sign options:\n"
+    "  --json               one JSON object per message per line\n" CLI_DNS_USAGE "sign options:\n"
     "  --domain D           signing domain (d=): the Sender/From domain or a parent\n"
     "  --selector S         selector (s=): the key is at S._domainkey.D\n"
     "  --key FILE           RSA private key (PEM, mode 0600)\n"
@@ -41,15 +40,7 @@ static const char dk_usage[] =
     "  --headers a:b:c      sign only these fields and list them in h=\n"
     "                       (default: no h=, every field is signed)\n";
 
-enum {
-    OPT_JSON = 1,
-    OPT_DOMAIN,
-    OPT_SELECTOR,
-    OPT_KEY,
-    OPT_CANON,
-    OPT_HEADERS,
-    OPT_HELP
-};
+enum { OPT_JSON = 1, OPT_DOMAIN, OPT_SELECTOR, OPT_KEY, OPT_CANON, OPT_HEADERS, OPT_HELP };
 
 /* The message with every LF not preceded by CR made CRLF (arena). */
 static ik_str to_crlf(ik_arena *a, ik_str in)
@@ -164,8 +155,7 @@ static void print_plain(const char *name, int several, ik_dk_verifier *v)
         if (s->sig)
             printf(" c=%s", ik_dk_canon_name(s->sig->canon));
         if (s->identity.len)
-            printf(" identity=%.*s (%s)", (int)s->identity.len, s->identity.p,
-                   s->identity_header);
+            printf(" identity=%.*s (%s)", (int)s->identity.len, s->identity.p, s->identity_header);
         if (s->key_bits)
             printf(" key-bits=%u%s", s->key_bits, s->key_testing ? " testing" : "");
         if (s->reason[0])
@@ -336,8 +326,7 @@ static int dk_sign(int argc, char **argv)
         case OPT_HEADERS: headers = optarg; break;
         case OPT_HELP: fputs(dk_usage, stdout); return 0;
         default:
-            cli_error(prog, "bad option '%s' (try 'inkan domainkeys --help')",
-                      argv[optind - 1]);
+            cli_error(prog, "bad option '%s' (try 'inkan domainkeys --help')", argv[optind - 1]);
             return 2;
         }
     }

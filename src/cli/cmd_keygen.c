@@ -53,8 +53,8 @@ static int name_ok(const char *s)
             label = 0;
             continue;
         }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+              || c == '_'))
             return 0;
         if (++label > 63)
             return 0;
@@ -231,8 +231,8 @@ int cli_keygen(int argc, char **argv)
         cli_error(prog, "out of memory");
         goto out;
     }
-    if (write_file(prog, keypath, ik_buf_str(&pem), 0600, 1) != 0 ||
-        write_file(prog, txtpath, ik_buf_str(&line), 0644, 0) != 0) {
+    if (write_file(prog, keypath, ik_buf_str(&pem), 0600, 1) != 0
+        || write_file(prog, txtpath, ik_buf_str(&line), 0644, 0) != 0) {
         rc = 2;
         goto out;
     }

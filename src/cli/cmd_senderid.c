@@ -66,8 +66,8 @@ static int read_header(ik_hdr_parser *hp, const char *path)
     return rc;
 }
 
-static void print_result(ik_arena *a, const ik_senderid_params *p,
-                         const ik_senderid_outcome *o, int json)
+static void print_result(ik_arena *a, const ik_senderid_params *p, const ik_senderid_outcome *o,
+                         int json)
 {
     const ik_spf_outcome *s = &o->spf;
     ik_str authres = ik_senderid_authres(a, o);

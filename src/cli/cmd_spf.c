@@ -39,8 +39,8 @@ enum {
     OPT_HELP
 };
 
-static void print_plain(const ik_spf_params *p, const ik_spf_outcome *o,
-                        ik_str received, ik_str authres)
+static void print_plain(const ik_spf_params *p, const ik_spf_outcome *o, ik_str received,
+                        ik_str authres)
 {
     (void)p;
     printf("%s\n", ik_spf_result_name(o->result));

@@ -371,25 +371,28 @@ static void json_dmarc(ik_buf *b, int *first, ik_verify *v)
         return;
     }
     const ik_dmarc_domain_outcome *d = o->decisive < o->ndomains ? &o->domains[o->decisive]
-                                       : o->ndomains ? &o->domains[0] : NULL;
+                                       : o->ndomains             ? &o->domains[0]
+                                                                 : NULL;
     int f = 1;
     ik_buf_putc(b, '{');
     cli_json_kv_c(b, &f, "result", ik_dmarc_result_name(o->result));
     cli_json_kv_c(b, &f, "disposition", ik_dmarc_policy_name(o->disposition));
     if (d && d->record) {
         /* The published policy that applies (p, sp or np). */
-        ik_dmarc_policy pub = d->record_broken ? IK_DMARC_P_NONE
-                              : d->policy_tag.len ? d->published : d->record->p;
+        ik_dmarc_policy pub = d->record_broken    ? IK_DMARC_P_NONE
+                              : d->policy_tag.len ? d->published
+                                                  : d->record->p;
         cli_json_kv_c(b, &f, "policy", ik_dmarc_policy_name(pub));
-    }
-    else
+    } else
         cli_json_kv_null(b, &f, "policy");
     cli_json_kv(b, &f, "policy_tag", d ? d->policy_tag : IK_STR_NULL);
     cli_json_kv(b, &f, "domain", d ? d->author : IK_STR_NULL);
     cli_json_kv(b, &f, "policy_domain", d ? d->policy_domain : IK_STR_NULL);
     cli_json_kv(b, &f, "reason", o->reason);
-    cli_json_kv_c(b, &f, "override", o->override == IK_DMARC_OVR_TRUSTED_ARC ? "trusted_arc"
-                                      : ik_dmarc_override_report_type(o->override));
+    cli_json_kv_c(b, &f, "override",
+                  o->override == IK_DMARC_OVR_TRUSTED_ARC
+                      ? "trusted_arc"
+                      : ik_dmarc_override_report_type(o->override));
     json_bool(b, &f, "spf_aligned", d && d->spf_aligned);
     json_bool(b, &f, "dkim_aligned", d && d->dkim_aligned);
     cli_json_kv(b, &f, "aligned_spf", d ? d->aligned_spf : IK_STR_NULL);
@@ -631,8 +634,8 @@ static int arc_seal(const char *path, ik_arena *a, const vopts *o, const seal_op
     ik_arc_seal_params sp;
     memset(&sp, 0, sizeof(sp));
     sp.key = key;
-    sp.alg = ik_pkey_type(key) == IK_KEY_ED25519 ? IK_DKIM_ALG_ED25519_SHA256
-                                                  : IK_DKIM_ALG_RSA_SHA256;
+    sp.alg =
+        ik_pkey_type(key) == IK_KEY_ED25519 ? IK_DKIM_ALG_ED25519_SHA256 : IK_DKIM_ALG_RSA_SHA256;
     if (so->algorithm) {
         if (strcmp(so->algorithm, "rsa-sha256") == 0)
             sp.alg = IK_DKIM_ALG_RSA_SHA256;
@@ -663,8 +666,7 @@ static int arc_seal(const char *path, ik_arena *a, const vopts *o, const seal_op
      * arrived when that is another file (an intermediary that changes the
      * message validates first, then seals what it sends, RFC 8617 5.1). */
     ik_str arrived = msg;
-    if (so->authres_from &&
-        cli_read_file(a, so->authres_from, SEAL_MAX, "verify", &arrived) != 0) {
+    if (so->authres_from && cli_read_file(a, so->authres_from, SEAL_MAX, "verify", &arrived) != 0) {
         ik_pkey_free(key);
         return 2;
     }
@@ -721,8 +723,10 @@ static int arc_seal(const char *path, ik_arena *a, const vopts *o, const seal_op
         fwrite(msg.p, 1, env, stdout);
     }
     if (inst == 0)
-        cli_error("verify", "%s: the chain already failed: no ARC set added "
-                            "(RFC 8617 5.1 step 2)", path);
+        cli_error("verify",
+                  "%s: the chain already failed: no ARC set added "
+                  "(RFC 8617 5.1 step 2)",
+                  path);
     for (unsigned i = 0; inst && i < 3; i++)
         write_field(out[i], lf_only);
     fwrite(msg.p + env, 1, msg.len - env, stdout);
@@ -748,8 +752,8 @@ static int domain_ok(const char *s)
     if (ik_dns_name_check(ik_str_c(s)) != IK_OK)
         return 0;
     for (const char *c = s; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-              (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_'))
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+              || *c == '-' || *c == '.' || *c == '_'))
             return 0;
     return 1;
 }
@@ -853,8 +857,7 @@ int cli_verify(int argc, char **argv)
             if (r == 1)
                 break;
             if (r == 0)
-                cli_error(prog, "bad option '%s' (try 'inkan verify --help')",
-                          argv[optind - 1]);
+                cli_error(prog, "bad option '%s' (try 'inkan verify --help')", argv[optind - 1]);
             return 2;
         }
     }
@@ -892,8 +895,8 @@ int cli_verify(int argc, char **argv)
         o.cfg.methods |= IK_VERIFY_ARC;
         if (so.timestamp < 0 && o.cfg.now)
             so.timestamp = o.cfg.now;
-    } else if (so.domain || so.selector || so.key || so.algorithm || so.timestamp >= 0 ||
-               so.authres_from) {
+    } else if (so.domain || so.selector || so.key || so.algorithm || so.timestamp >= 0
+               || so.authres_from) {
         cli_error(prog, "--domain, --selector, --key, --algorithm, --timestamp and "
                         "--authres-from go with --arc-seal");
         return 2;
@@ -908,8 +911,8 @@ int cli_verify(int argc, char **argv)
         }
     }
     for (const char *c = authserv; *c; c++)
-        if ((unsigned char)*c <= ' ' || *c == ';' || *c == '(' || *c == '"' ||
-            (unsigned char)*c == 0x7f) {
+        if ((unsigned char)*c <= ' ' || *c == ';' || *c == '(' || *c == '"'
+            || (unsigned char)*c == 0x7f) {
             cli_error(prog, "--authserv-id: '%s' is not a token (RFC 8601 2.5)", authserv);
             return 2;
         }
@@ -953,8 +956,8 @@ int cli_verify(int argc, char **argv)
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
     for (int i = 0; i < nfiles; i++) {
-        int one = seal ? arc_seal(files[i], a, &o, &so)
-                       : verify_one(files[i], a, &o, nfiles > 1, chunk);
+        int one =
+            seal ? arc_seal(files[i], a, &o, &so) : verify_one(files[i], a, &o, nfiles > 1, chunk);
         if (one == 1 || (one == 2 && rc == 0))
             rc = one;
         fflush(stdout);

@@ -66,8 +66,8 @@ static int same(ik_arena *a, ik_str got, ik_str want)
 }
 
 /* Validates msg with the new set prepended; returns the cv. */
-static ik_arc_cv revalidate(ik_arena *a, ik_resolver *r, const ik_str set[3],
-                            const ik_hdr_field *f, size_t n, ik_str body)
+static ik_arc_cv revalidate(ik_arena *a, ik_resolver *r, const ik_str set[3], const ik_hdr_field *f,
+                            size_t n, ik_str body)
 {
     ik_arc_verifier *v = ik_arc_verify_new(a, NULL);
     for (int k = 0; k < 3; k++)
@@ -115,8 +115,8 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
         ik_str srv = ymap_str(d, t, "srv-id");
         uint64_t ts = 0;
         ik_str_to_u64(ymap_str(d, t, "t"), UINT64_MAX, &ts);
-        char *hdrs = ik_arena_strndup(a, ymap_str(d, t, "sig-headers").p,
-                                      ymap_str(d, t, "sig-headers").len);
+        char *hdrs =
+            ik_arena_strndup(a, ymap_str(d, t, "sig-headers").p, ymap_str(d, t, "sig-headers").len);
         size_t n, body;
         ik_hdr_field *f = split_message(a, msg, &n, &body);
 
@@ -126,8 +126,8 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
         ik_arc_cv cv = IK_ARC_CV_NONE;
         int have_cv = 0;
         for (size_t i = 0; i < n; i++) {
-            if (!ik_str_caseeq_c(f[i].name, "Authentication-Results") ||
-                !ik_ar_is_ours(f[i].value, srv))
+            if (!ik_str_caseeq_c(f[i].name, "Authentication-Results")
+                || !ik_ar_is_ours(f[i].value, srv))
                 continue;
             vals[nv++] = f[i].value;
             ik_ar ar;
@@ -145,9 +145,14 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
         if (ik_ar_merge(a, vals, nv, srv, &payload) != IK_OK)
             abort();
 
-        ik_arc_seal_params sp = { .alg = IK_DKIM_ALG_RSA_SHA256, .key = key, .domain = domain,
-                                  .selector = sel, .headers = hdrs, .authres = payload,
-                                  .cv = cv, .timestamp = (int64_t)ts };
+        ik_arc_seal_params sp = { .alg = IK_DKIM_ALG_RSA_SHA256,
+                                  .key = key,
+                                  .domain = domain,
+                                  .selector = sel,
+                                  .headers = hdrs,
+                                  .authres = payload,
+                                  .cv = cv,
+                                  .timestamp = (int64_t)ts };
         ik_arc_sealer *s = ik_arc_seal_new(a, &sp);
         ik_status st = IK_OK;
         for (size_t i = 0; i < n && st == IK_OK; i++)
@@ -168,15 +173,15 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
         for (int k = 0; k < 3 && ok; k++) {
             ik_str w = ik_str_trim(want[k]);
             if (w.len == 0 ? inst != 0 : (inst == 0 || !same(a, field_value(out[k]), w))) {
-                printf("FAIL %.*s: %s differs\n  got:  %.*s\n  want: %.*s\n", (int)id.len,
-                       id.p, what[k], inst ? (int)out[k].len : 6, inst ? out[k].p : "(none)",
-                       (int)w.len, w.p);
+                printf("FAIL %.*s: %s differs\n  got:  %.*s\n  want: %.*s\n", (int)id.len, id.p,
+                       what[k], inst ? (int)out[k].len : 6, inst ? out[k].p : "(none)", (int)w.len,
+                       w.p);
                 ok = 0;
             }
         }
-        if (ok && inst != 0 && cv != IK_ARC_CV_FAIL &&
-            revalidate(a, &r, out, f, n, ik_str_make(msg.p + body, msg.len - body)) !=
-                IK_ARC_CV_PASS) {
+        if (ok && inst != 0 && cv != IK_ARC_CV_FAIL
+            && revalidate(a, &r, out, f, n, ik_str_make(msg.p + body, msg.len - body))
+                   != IK_ARC_CV_PASS) {
             printf("FAIL %.*s: the new set does not validate\n", (int)id.len, id.p);
             ok = 0;
         }

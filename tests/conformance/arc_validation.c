@@ -35,8 +35,8 @@ static const struct {
 static const char *deviation(ik_str id, const char *got)
 {
     for (size_t i = 0; i < sizeof(known_deviations) / sizeof(known_deviations[0]); i++)
-        if (ik_str_eq(id, ik_str_c(known_deviations[i].id)) &&
-            strcmp(got, known_deviations[i].got) == 0)
+        if (ik_str_eq(id, ik_str_c(known_deviations[i].id))
+            && strcmp(got, known_deviations[i].got) == 0)
             return known_deviations[i].why;
     return NULL;
 }
@@ -115,16 +115,15 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
         if (strcmp(want, got) == 0) {
             passed++;
             if (filter)
-                printf("ok %.*s: %s (%s) oldest-pass=%u\n", (int)id.len, id.p, got,
-                       res->reason, res->oldest_pass);
+                printf("ok %.*s: %s (%s) oldest-pass=%u\n", (int)id.len, id.p, got, res->reason,
+                       res->oldest_pass);
         } else if (deviation(id, got) != NULL) {
             deviations++;
-            printf("DEVIATION %.*s: suite wants %s, we say %s: %s\n", (int)id.len, id.p, want,
-                   got, deviation(id, got));
+            printf("DEVIATION %.*s: suite wants %s, we say %s: %s\n", (int)id.len, id.p, want, got,
+                   deviation(id, got));
         } else {
             failed++;
-            printf("FAIL %.*s: want %s, got %s (%s)\n", (int)id.len, id.p, want, got,
-                   res->reason);
+            printf("FAIL %.*s: want %s, got %s (%s)\n", (int)id.len, id.p, want, got, res->reason);
         }
         ik_arena_free(a);
     }

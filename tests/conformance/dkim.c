@@ -34,16 +34,15 @@ static const struct {
     { "mail-dkim/badkey_14.txt", "lenient", "temperror",
       "DNS timeout: RFC 6376 6.1.2 says temperror; upstream's 'invalid' maps to temperror "
       "for DNS timeouts (SOURCE.md vocabulary)" },
-    { "mail-dkim/badkey_15.txt", "lenient", "temperror",
-      "DNS SERVFAIL: as badkey_14" },
+    { "mail-dkim/badkey_15.txt", "lenient", "temperror", "DNS SERVFAIL: as badkey_14" },
 };
 
 static const char *deviation(const char *file, const char *column, ik_dkim_result got)
 {
     for (size_t i = 0; i < sizeof(known_deviations) / sizeof(known_deviations[0]); i++)
-        if (strcmp(known_deviations[i].file, file) == 0 &&
-            strcmp(known_deviations[i].column, column) == 0 &&
-            strcmp(known_deviations[i].got, ik_dkim_result_name(got)) == 0)
+        if (strcmp(known_deviations[i].file, file) == 0
+            && strcmp(known_deviations[i].column, column) == 0
+            && strcmp(known_deviations[i].got, ik_dkim_result_name(got)) == 0)
             return known_deviations[i].why;
     return NULL;
 }
@@ -115,8 +114,8 @@ static void run_one(const char *file, const char *want, unsigned flags, const ch
                ik_dkim_result_name(got), dev);
     } else {
         failed++;
-        printf("FAIL %s [%s]: want %s, got %s (%s)", file, column, want,
-               ik_dkim_result_name(got), ik_status_name(st));
+        printf("FAIL %s [%s]: want %s, got %s (%s)", file, column, want, ik_dkim_result_name(got),
+               ik_status_name(st));
         for (size_t i = 0; st == IK_OK && i < ik_dkim_verify_count(v); i++) {
             const ik_dkim_sigresult *res = ik_dkim_verify_get(v, i);
             printf("; sig %zu %s: %s", i, ik_dkim_result_name(res->result), res->reason);
@@ -151,10 +150,10 @@ static void signing_vector(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_str seed;
     ik_pkey *ed = NULL, *rsa = NULL;
-    if (ik_base64_decode_arena(a, ik_str_make(seedb64, seedlen), IK_BASE64_TOLERANT, &seed) !=
-            IK_OK || seed.len != 32 ||
-        ik_pkey_from_ed25519_seed(NULL, (const unsigned char *)seed.p, &ed) != IK_OK ||
-        ik_pkey_from_pem(NULL, pem, pemlen, &rsa, NULL) != IK_OK) {
+    if (ik_base64_decode_arena(a, ik_str_make(seedb64, seedlen), IK_BASE64_TOLERANT, &seed) != IK_OK
+        || seed.len != 32
+        || ik_pkey_from_ed25519_seed(NULL, (const unsigned char *)seed.p, &ed) != IK_OK
+        || ik_pkey_from_pem(NULL, pem, pemlen, &rsa, NULL) != IK_OK) {
         printf("FAIL rfc8463 signing vector: keys do not load\n");
         failed++;
         ik_pkey_free(ed);
@@ -213,9 +212,9 @@ static void signing_vector(void)
         while (want_end && (want_end[2] == ' ' || want_end[2] == '\t'))
             want_end = strstr(want_end + 2, "\r\n");
         ik_str want = ik_str_make(want_start, (size_t)(want_end - want_start));
-        if (ik_dkim_sig_parse(a, f, 0, &mine, NULL) != IK_OK ||
-            ik_dkim_sig_parse(a, want, 0, &theirs, NULL) != IK_OK ||
-            !ik_str_eq(mine.b, theirs.b) || !ik_str_eq(mine.bh, theirs.bh)) {
+        if (ik_dkim_sig_parse(a, f, 0, &mine, NULL) != IK_OK
+            || ik_dkim_sig_parse(a, want, 0, &theirs, NULL) != IK_OK || !ik_str_eq(mine.b, theirs.b)
+            || !ik_str_eq(mine.bh, theirs.bh)) {
             printf("FAIL rfc8463 signing vector %s: b= differs\n got:  %.*s\n want: %.*s\n",
                    k == 0 ? "ed25519" : "rsa", (int)f.len, f.p, (int)want.len, want.p);
             failed++;

@@ -47,8 +47,8 @@ typedef struct dest_expect {
     const char *mode; /* "7489", "9989" or "both" */
     const char *rua[4];
     const char *ruf[4];
-    int ruf_check;    /* also compare ruf */
-    int reports;      /* expected failure reports: -1 = not checked */
+    int ruf_check; /* also compare ruf */
+    int reports;   /* expected failure reports: -1 = not checked */
 } dest_expect;
 
 static const dest_expect expects[] = {
@@ -212,14 +212,13 @@ typedef struct mode_t_ {
 /* ---- one row ------------------------------------------------------------------ */
 
 typedef struct row {
-    char *id, *from, *records, *spf_domain, *spf_result, *dkim, *want_result, *want_policy,
-        *note;
+    char *id, *from, *records, *spf_domain, *spf_result, *dkim, *want_result, *want_policy, *note;
 } row;
 
 static ik_spf_result spf_result(const char *s)
 {
-    static const char *names[] = { "none", "neutral", "pass", "fail", "softfail", "temperror",
-                                   "permerror" };
+    static const char *names[] = { "none",     "neutral",   "pass",     "fail",
+                                   "softfail", "temperror", "permerror" };
     for (int i = 0; i < 7; i++)
         if (strcmp(s, names[i]) == 0)
             return (ik_spf_result)i;
@@ -310,8 +309,8 @@ static int run_mode(const row *r, ik_dmarc_spec spec, int rfc9091, char *why, si
     ik_hdr_field *fields;
     size_t nfields, body;
     ik_dmarc_from from;
-    if (ik_hdr_parse_block(a, hdr, strlen(hdr), NULL, &fields, &nfields, &body) != IK_OK ||
-        ik_dmarc_author_from_fields(a, fields, nfields, &from) != IK_OK) {
+    if (ik_hdr_parse_block(a, hdr, strlen(hdr), NULL, &fields, &nfields, &body) != IK_OK
+        || ik_dmarc_author_from_fields(a, fields, nfields, &from) != IK_OK) {
         snprintf(why, whycap, "header/From parse failed");
         goto out;
     }
@@ -405,8 +404,8 @@ static int run_mode(const row *r, ik_dmarc_spec spec, int rfc9091, char *why, si
         const dest_expect *e = &expects[i];
         if (strcmp(e->id, r->id) != 0)
             continue;
-        if (strcmp(e->mode, "both") != 0 &&
-            strcmp(e->mode, spec == IK_DMARC_SPEC_7489 ? "7489" : "9989") != 0)
+        if (strcmp(e->mode, "both") != 0
+            && strcmp(e->mode, spec == IK_DMARC_SPEC_7489 ? "7489" : "9989") != 0)
             continue;
         if (o->ndomains != 1) {
             snprintf(why, whycap, "expected one author domain");
@@ -433,8 +432,8 @@ static int run_mode(const row *r, ik_dmarc_spec spec, int rfc9091, char *why, si
     }
     ok = 1;
     if (verbose)
-        snprintf(why, whycap, "%s/%s [%.*s] %.*s", gr, gp, (int)ar.len, ar.p,
-                 (int)o->reason.len, o->reason.p);
+        snprintf(why, whycap, "%s/%s [%.*s] %.*s", gr, gp, (int)ar.len, ar.p, (int)o->reason.len,
+                 o->reason.p);
 out:
     ik_zone_free(z);
     ik_arena_free(a);
@@ -458,8 +457,7 @@ int main(int argc, char **argv)
         return 77;
     }
     if (ik_dmarc_psl_load(NULL, &psl) != IK_OK) {
-        printf("SKIPPED: cannot load %s (install the publicsuffix package)\n",
-               IK_DMARC_PSL_FILE);
+        printf("SKIPPED: cannot load %s (install the publicsuffix package)\n", IK_DMARC_PSL_FILE);
         fclose(f);
         return 77;
     }

@@ -119,12 +119,10 @@ static int zone_load(zone *z, yaml_document_t *d, yaml_node_t *zd)
     z->names = calloc(cnt ? cnt : 1, sizeof(zname));
     if (z->names == NULL)
         return 0;
-    for (yaml_node_pair_t *p = zd->data.mapping.pairs.start; p < zd->data.mapping.pairs.top;
-         p++) {
+    for (yaml_node_pair_t *p = zd->data.mapping.pairs.start; p < zd->data.mapping.pairs.top; p++) {
         ik_str key;
         yaml_node_t *list = ynode(d, p->value);
-        if (!yscalar(ynode(d, p->key), &key) || list == NULL ||
-            list->type != YAML_SEQUENCE_NODE)
+        if (!yscalar(ynode(d, p->key), &key) || list == NULL || list->type != YAML_SEQUENCE_NODE)
             return 0;
         zname *zn = &z->names[z->n++];
         normalise(key, zn->name, sizeof zn->name);
@@ -140,8 +138,8 @@ static int zone_load(zone *z, yaml_document_t *d, yaml_node_t *zd)
                 zn->items[zn->n++] = (zitem){ ZI_TIMEOUT, NULL };
                 continue;
             }
-            if (item == NULL || item->type != YAML_MAPPING_NODE ||
-                item->data.mapping.pairs.top - item->data.mapping.pairs.start != 1)
+            if (item == NULL || item->type != YAML_MAPPING_NODE
+                || item->data.mapping.pairs.top - item->data.mapping.pairs.start != 1)
                 return 0;
             yaml_node_pair_t *kv = item->data.mapping.pairs.start;
             ik_str tname;
@@ -237,11 +235,11 @@ static ik_status add_item(yaml_document_t *d, ik_arena *a, ik_dns_answer *ans, u
     case IK_DNS_T_MX: {
         ik_str pref, host;
         uint64_t pv;
-        if (v == NULL || v->type != YAML_SEQUENCE_NODE ||
-            v->data.sequence.items.top - v->data.sequence.items.start != 2 ||
-            !yscalar(ynode(d, v->data.sequence.items.start[0]), &pref) ||
-            !yscalar(ynode(d, v->data.sequence.items.start[1]), &host) ||
-            ik_str_to_u64(pref, 65535, &pv) != IK_OK)
+        if (v == NULL || v->type != YAML_SEQUENCE_NODE
+            || v->data.sequence.items.top - v->data.sequence.items.start != 2
+            || !yscalar(ynode(d, v->data.sequence.items.start[0]), &pref)
+            || !yscalar(ynode(d, v->data.sequence.items.start[1]), &host)
+            || ik_str_to_u64(pref, 65535, &pv) != IK_OK)
             return IK_EINVAL;
         rd[0] = (uint8_t)(pv >> 8);
         rd[1] = (uint8_t)pv;
@@ -257,8 +255,7 @@ static ik_status add_item(yaml_document_t *d, ik_arena *a, ik_dns_answer *ans, u
         if (!yscalar(v, &s) || (n = name_to_wire(s, rd, sizeof rd)) == 0)
             return IK_EINVAL;
         break;
-    default:
-        return IK_EINVAL;
+    default: return IK_EINVAL;
     }
     return ik_dns_answer_add_rdata(a, ans, t, 300, rd, n);
 }
@@ -409,13 +406,12 @@ static void run_test(stats *st, yaml_document_t *d, const zone *z, ik_str id, ya
         goto done;
     }
     if (want_field.len && pra.reason == IK_PRA_FOUND && !ik_str_eq(pra.field_name, want_field)) {
-        snprintf(why, sizeof why, "pra-field %.*s, want %.*s", SV(pra.field_name),
-                 SV(want_field));
+        snprintf(why, sizeof why, "pra-field %.*s, want %.*s", SV(pra.field_name), SV(want_field));
         goto done;
     }
     if (want_reason.len && !ik_str_eq(ik_str_c(ik_pra_reason_name(pra.reason)), want_reason)) {
-        snprintf(why, sizeof why, "pra-reason %s, want %.*s (%.*s)",
-                 ik_pra_reason_name(pra.reason), SV(want_reason), SV(pra.problem));
+        snprintf(why, sizeof why, "pra-reason %s, want %.*s (%.*s)", ik_pra_reason_name(pra.reason),
+                 SV(want_reason), SV(pra.problem));
         goto done;
     }
     if (has_result) {
@@ -463,8 +459,7 @@ done:
     if (why[0] == '\0') {
         st->passed++;
         if (st->verbose)
-            printf("ok   %.*s (pra %s, %s)\n", SV(id), ik_pra_reason_name(pra.reason),
-                   got_result);
+            printf("ok   %.*s (pra %s, %s)\n", SV(id), ik_pra_reason_name(pra.reason), got_result);
     } else {
         st->failed++;
         printf("FAIL %.*s: %s\n", SV(id), why);

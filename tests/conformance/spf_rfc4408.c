@@ -27,6 +27,6 @@ static const spf_expected_diff diffs[] = {
 
 int main(int argc, char **argv)
 {
-    return spf_suite_main(argc, argv, "rfc4408", IK_CORPUS_DIR "/spf/rfc4408-tests.yml",
-                          diffs, sizeof(diffs) / sizeof(diffs[0]) - 1);
+    return spf_suite_main(argc, argv, "rfc4408", IK_CORPUS_DIR "/spf/rfc4408-tests.yml", diffs,
+                          sizeof(diffs) / sizeof(diffs[0]) - 1);
 }

@@ -7,6 +7,5 @@
 
 int main(int argc, char **argv)
 {
-    return spf_suite_main(argc, argv, "rfc7208", IK_CORPUS_DIR "/spf/rfc7208-tests.yml",
-                          NULL, 0);
+    return spf_suite_main(argc, argv, "rfc7208", IK_CORPUS_DIR "/spf/rfc7208-tests.yml", NULL, 0);
 }

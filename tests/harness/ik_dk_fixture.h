@@ -53,8 +53,8 @@ static inline ik_status dkfx_shdr(void *ctx, const char *f, size_t n)
 }
 
 /* Verifies msg with v; body in chunks of chunk bytes (0: at once). */
-static inline ik_status dkfx_verify(ik_dk_verifier *v, ik_arena *a, ik_resolver *r,
-                                    const char *msg, size_t len, size_t chunk)
+static inline ik_status dkfx_verify(ik_dk_verifier *v, ik_arena *a, ik_resolver *r, const char *msg,
+                                    size_t len, size_t chunk)
 {
     ik_status st;
     size_t body = dkfx_split(msg, len, dkfx_vhdr, v, &st);

@@ -30,7 +30,8 @@ typedef struct fx_zone {
     size_t queries; /* resolve calls, for cache tests */
 } fx_zone;
 
-static inline void fx_zone_add(fx_zone *z, const char *name, fx_kind kind, const char *txt, size_t len)
+static inline void fx_zone_add(fx_zone *z, const char *name, fx_kind kind, const char *txt,
+                               size_t len)
 {
     if (z->n == z->cap) {
         z->cap = z->cap ? z->cap * 2 : 16;
@@ -142,8 +143,9 @@ static inline ik_status fx_resolve(void *self, ik_arena *a, ik_dns_query *q)
     return IK_OK;
 }
 
-static const ik_resolver_ops fx_resolver_ops = { "fixture", fx_resolve, NULL, NULL,
-                                                 NULL,      NULL,       NULL };
+static const ik_resolver_ops fx_resolver_ops = {
+    "fixture", fx_resolve, NULL, NULL, NULL, NULL, NULL
+};
 
 /* Whole file; LF not preceded by CR becomes CRLF (as an MTA reads mail). */
 static inline char *fx_read_crlf(const char *path, size_t *outlen)
@@ -184,7 +186,7 @@ static inline char *fx_read_crlf(const char *path, size_t *outlen)
  * Returns the final status of eom.
  */
 static inline ik_status fx_verify_message(ik_dkim_verifier *v, ik_arena *a, ik_resolver *r,
-                                   const char *msg, size_t len, size_t chunk)
+                                          const char *msg, size_t len, size_t chunk)
 {
     size_t i = 0;
     /* An mbox "From " envelope line is not a header field. */

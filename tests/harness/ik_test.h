@@ -21,7 +21,10 @@ typedef struct ik_test_case {
     void (*fn)(void);
 } ik_test_case;
 
-#define IK_TEST_CASE(fn) { #fn, fn }
+#define IK_TEST_CASE(fn)                                                                           \
+    {                                                                                              \
+#fn, fn                                                                                    \
+    }
 
 int ik_test_main(int argc, char **argv, const ik_test_case *cases, size_t n);
 
@@ -42,67 +45,65 @@ void ik_test_alloc_init(ik_test_alloc *t, long fail_at);
 /* Path of a data file under the source tree: IK_SOURCE_DIR/rel. */
 const char *ik_test_path(const char *rel);
 
-#define IK_TEST_FAIL_(...)                                                   \
-    do {                                                                     \
-        fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                      \
-        fprintf(stderr, __VA_ARGS__);                                        \
-        fputc('\n', stderr);                                                 \
-        exit(1);                                                             \
+#define IK_TEST_FAIL_(...)                                                                         \
+    do {                                                                                           \
+        fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                            \
+        fprintf(stderr, __VA_ARGS__);                                                              \
+        fputc('\n', stderr);                                                                       \
+        exit(1);                                                                                   \
     } while (0)
 
-#define ASSERT_TRUE(x)                                                       \
-    do {                                                                     \
-        if (!(x))                                                            \
-            IK_TEST_FAIL_("assertion failed: %s", #x);                      \
+#define ASSERT_TRUE(x)                                                                             \
+    do {                                                                                           \
+        if (!(x))                                                                                  \
+            IK_TEST_FAIL_("assertion failed: %s", #x);                                             \
     } while (0)
 
 #define ASSERT_FALSE(x) ASSERT_TRUE(!(x))
 
-#define ASSERT_EQ(a, b)                                                      \
-    do {                                                                     \
-        long long a_ = (long long)(a), b_ = (long long)(b);                  \
-        if (a_ != b_)                                                        \
-            IK_TEST_FAIL_("%s == %s: %lld != %lld", #a, #b, a_, b_);        \
+#define ASSERT_EQ(a, b)                                                                            \
+    do {                                                                                           \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                        \
+        if (a_ != b_)                                                                              \
+            IK_TEST_FAIL_("%s == %s: %lld != %lld", #a, #b, a_, b_);                               \
     } while (0)
 
-#define ASSERT_NE(a, b)                                                      \
-    do {                                                                     \
-        long long a_ = (long long)(a), b_ = (long long)(b);                  \
-        if (a_ == b_)                                                        \
-            IK_TEST_FAIL_("%s != %s: both %lld", #a, #b, a_);               \
+#define ASSERT_NE(a, b)                                                                            \
+    do {                                                                                           \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                        \
+        if (a_ == b_)                                                                              \
+            IK_TEST_FAIL_("%s != %s: both %lld", #a, #b, a_);                                      \
     } while (0)
 
-#define ASSERT_OK(x)                                                         \
-    do {                                                                     \
-        ik_status s_ = (x);                                                  \
-        if (s_ != IK_OK)                                                     \
-            IK_TEST_FAIL_("%s: %s", #x, ik_status_name(s_));                 \
+#define ASSERT_OK(x)                                                                               \
+    do {                                                                                           \
+        ik_status s_ = (x);                                                                        \
+        if (s_ != IK_OK)                                                                           \
+            IK_TEST_FAIL_("%s: %s", #x, ik_status_name(s_));                                       \
     } while (0)
 
-#define ASSERT_STATUS(x, want)                                               \
-    do {                                                                     \
-        ik_status s_ = (x), w_ = (want);                                     \
-        if (s_ != w_)                                                        \
-            IK_TEST_FAIL_("%s: got %s, want %s", #x, ik_status_name(s_),     \
-                          ik_status_name(w_));                               \
+#define ASSERT_STATUS(x, want)                                                                     \
+    do {                                                                                           \
+        ik_status s_ = (x), w_ = (want);                                                           \
+        if (s_ != w_)                                                                              \
+            IK_TEST_FAIL_("%s: got %s, want %s", #x, ik_status_name(s_), ik_status_name(w_));      \
     } while (0)
 
 /* Compares an ik_str with a C string literal, printing both. */
-#define ASSERT_STR(s, lit)                                                   \
-    do {                                                                     \
-        ik_str s_ = (s);                                                     \
-        const char *l_ = (lit);                                              \
-        if (s_.len != strlen(l_) || (s_.len && memcmp(s_.p, l_, s_.len)))    \
-            IK_TEST_FAIL_("%s: got \"%.*s\", want \"%s\"", #s,              \
-                          (int)s_.len, s_.p ? s_.p : "", l_);                \
+#define ASSERT_STR(s, lit)                                                                         \
+    do {                                                                                           \
+        ik_str s_ = (s);                                                                           \
+        const char *l_ = (lit);                                                                    \
+        if (s_.len != strlen(l_) || (s_.len && memcmp(s_.p, l_, s_.len)))                          \
+            IK_TEST_FAIL_("%s: got \"%.*s\", want \"%s\"", #s, (int)s_.len, s_.p ? s_.p : "", l_); \
     } while (0)
 
-#define ASSERT_CSTR(a, b)                                                    \
-    do {                                                                     \
-        const char *a_ = (a), *b_ = (b);                                     \
-        if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                 \
-            IK_TEST_FAIL_("%s: got \"%s\", want \"%s\"", #a,                \
-                          a_ ? a_ : "(null)", b_ ? b_ : "(null)");           \
+#define ASSERT_CSTR(a, b)                                                                          \
+    do {                                                                                           \
+        const char *a_ = (a), *b_ = (b);                                                           \
+        if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                                       \
+            IK_TEST_FAIL_("%s: got \"%s\", want \"%s\"", #a, a_ ? a_ : "(null)",                   \
+                          b_ ? b_ : "(null)");                                                     \
     } while (0)
 
 #endif

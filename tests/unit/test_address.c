@@ -32,8 +32,8 @@ static res parse(const char *s, ik_addr_syntax what, int lenient)
 }
 
 /* One mailbox in both modes, with the expected parts. */
-static void expect_one(const char *s, const char *display, const char *local,
-                       const char *domain, unsigned flags)
+static void expect_one(const char *s, const char *display, const char *local, const char *domain,
+                       unsigned flags)
 {
     for (int lenient = 0; lenient < 2; lenient++) {
         res r = parse(s, IK_ADDR_MAILBOX, lenient);
@@ -104,8 +104,8 @@ static void address_name_addr_forms(void)
     expect_one("\"Joe Q. Public\" <john.q.public@example.com>", "\"Joe Q. Public\"",
                "john.q.public", "example.com", 0);
     expect_one("<boss@nil.test>", "", "boss", "nil.test", 0);
-    expect_one("\"Giant; \\\"Big\\\" Box\" <sysservices@example.net>",
-               "\"Giant; \\\"Big\\\" Box\"", "sysservices", "example.net", 0);
+    expect_one("\"Giant; \\\"Big\\\" Box\" <sysservices@example.net>", "\"Giant; \\\"Big\\\" Box\"",
+               "sysservices", "example.net", 0);
     /* Period in an unquoted display name: obs-phrase (RFC 5322 4.1). */
     expect_one("Joe Q. Public <john.q.public@example.com>", "Joe Q. Public", "john.q.public",
                "example.com", IK_ADDR_F_OBS_PHRASE);
@@ -114,10 +114,10 @@ static void address_name_addr_forms(void)
 static void address_comments_are_cfws(void)
 {
     /* RFC 5322 A.5. */
-    expect_one("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>",
-               "Pete", "pete", "silly.test", IK_ADDR_F_COMMENT);
-    expect_one("john.q.public@example.com (John Q. Public)", "", "john.q.public",
-               "example.com", IK_ADDR_F_COMMENT);
+    expect_one("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>", "Pete", "pete",
+               "silly.test", IK_ADDR_F_COMMENT);
+    expect_one("john.q.public@example.com (John Q. Public)", "", "john.q.public", "example.com",
+               IK_ADDR_F_COMMENT);
     /* A comment may hide an '@' but the grammar is unambiguous. */
     expect_one("admin@(legit.example)attack.example", "", "admin", "attack.example",
                IK_ADDR_F_COMMENT);
@@ -147,8 +147,8 @@ static void address_quoted_local_and_literals(void)
 
 static void address_obsolete_forms(void)
 {
-    expect_one("<@route1.example,@route2.example:user@example.com>", "", "user",
-               "example.com", IK_ADDR_F_OBS_ROUTE);
+    expect_one("<@route1.example,@route2.example:user@example.com>", "", "user", "example.com",
+               IK_ADDR_F_OBS_ROUTE);
     expect_one("Name <,@a.example,,@[10.0.0.1]:x@y.example>", "Name", "x", "y.example",
                IK_ADDR_F_OBS_ROUTE);
     expect_one("john . doe @ example . com", "", "john.doe", "example.com",
@@ -222,8 +222,8 @@ static void address_groups(void)
 static void address_encoded_words_stay_raw_and_are_flagged(void)
 {
     /* "admin@legit.example" in base64 and Q: the reader sees an address. */
-    res r = parse("=?utf-8?B?YWRtaW5AbGVnaXQuZXhhbXBsZQ==?= <x@attack.example>",
-                  IK_ADDR_MAILBOX, 0);
+    res r =
+        parse("=?utf-8?B?YWRtaW5AbGVnaXQuZXhhbXBsZQ==?= <x@attack.example>", IK_ADDR_MAILBOX, 0);
     ASSERT_OK(r.st);
     ASSERT_STR(r.l.mbox[0].display, "=?utf-8?B?YWRtaW5AbGVnaXQuZXhhbXBsZQ==?=");
     ASSERT_TRUE(r.l.mbox[0].flags & IK_ADDR_F_ENCODED_WORD);
@@ -275,11 +275,30 @@ static void address_ambiguous_inputs_are_refused(void)
 static void address_malformed_inputs_are_refused(void)
 {
     static const char *const bad[] = {
-        "", "   ", " (only a comment) ", ",,", "a", "@example.com", "a@", "a@b..c",
-        "a@b.", "a@.b", "<>", "<a@b.example", "a@b.example>", "a@b.example (open",
-        "\"unterminated@b.example", "a@[1.2.3.4", "a@[1.[2].3]", "john doe@example.com",
-        "a@b.example trailing", "a\\b@example.com", "Name <a>", "<@:a@b.example>",
-        "<@a.example b@c.example>", "a@b.example;",
+        "",
+        "   ",
+        " (only a comment) ",
+        ",,",
+        "a",
+        "@example.com",
+        "a@",
+        "a@b..c",
+        "a@b.",
+        "a@.b",
+        "<>",
+        "<a@b.example",
+        "a@b.example>",
+        "a@b.example (open",
+        "\"unterminated@b.example",
+        "a@[1.2.3.4",
+        "a@[1.[2].3]",
+        "john doe@example.com",
+        "a@b.example trailing",
+        "a\\b@example.com",
+        "Name <a>",
+        "<@:a@b.example>",
+        "<@a.example b@c.example>",
+        "a@b.example;",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error(bad[i], IK_ADDR_MAILBOX_LIST, 0);
@@ -351,8 +370,8 @@ static void address_count_is_bounded(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_addr_opts o = { 0, 2, 0 };
     ik_addr_list l;
-    ASSERT_OK(ik_addr_parse(a, IK_STR_LIT("a@b.example, c@d.example"), IK_ADDR_MAILBOX_LIST,
-                            &o, &l));
+    ASSERT_OK(
+        ik_addr_parse(a, IK_STR_LIT("a@b.example, c@d.example"), IK_ADDR_MAILBOX_LIST, &o, &l));
     ASSERT_STATUS(ik_addr_parse(a, IK_STR_LIT("a@b.example, c@d.example, e@f.example"),
                                 IK_ADDR_MAILBOX_LIST, &o, &l),
                   IK_ELIMIT);

@@ -12,41 +12,40 @@
 #include "inkan/adsp.h"
 #include "inkan/zone.h"
 
-static const char zone_text[] =
-    "$ORIGIN example.\n"
-    "unknown        MX 10 mx.unknown\n"
-    "_adsp._domainkey.unknown TXT \"dkim=unknown\"\n"
-    "all            MX 10 mx.all\n"
-    "_adsp._domainkey.all TXT \"dkim=all\"\n"
-    "discard        MX 10 mx.discard\n"
-    "_adsp._domainkey.discard TXT \"dkim=discardable; x=future\"\n"
-    "future         MX 10 mx.future\n"
-    "_adsp._domainkey.future TXT \"dkim=some-new-practice\"\n"
-    "split          MX 10 mx.split\n"
-    "_adsp._domainkey.split TXT \"dki\" \"m=all\"\n"
-    "norecord       MX 10 mx.norecord\n"
-    "invalid        MX 10 mx.invalid\n"
-    "_adsp._domainkey.invalid TXT \"DKIM=all\"\n"
-    "_adsp._domainkey.invalid TXT \"v=spf1 -all\"\n"
-    "twice          MX 10 mx.twice\n"
-    "_adsp._domainkey.twice TXT \"dkim=all\"\n"
-    "_adsp._domainkey.twice TXT \"dkim=discardable\"\n"
-    "oneofmany      MX 10 mx.oneofmany\n"
-    "_adsp._domainkey.oneofmany TXT \"dkim=discardable\"\n"
-    "_adsp._domainkey.oneofmany TXT \"not adsp\"\n"
-    "aonly          A 192.0.2.1\n"
-    "_adsp._domainkey.aonly TXT \"dkim=all\"\n"
-    "aaaaonly       AAAA 2001:db8::1\n"
-    "_adsp._domainkey.aaaaonly TXT \"dkim=discardable\"\n"
-    "txtonly        TXT \"v=spf1 -all\"\n"
-    "_adsp._domainkey.txtonly TXT \"dkim=all\"\n"
-    "_adsp._domainkey.ghost TXT \"dkim=all\"\n"
-    "slow           MX 10 mx.slow\n"
-    "$SERVFAIL _adsp._domainkey.slow.example.\n"
-    "$SERVFAIL scopefail.example. MX\n"
-    "_adsp._domainkey.scopefail TXT \"dkim=all\"\n"
-    "addrfail       TXT \"x\"\n"
-    "$TIMEOUT addrfail.example. A\n";
+static const char zone_text[] = "$ORIGIN example.\n"
+                                "unknown        MX 10 mx.unknown\n"
+                                "_adsp._domainkey.unknown TXT \"dkim=unknown\"\n"
+                                "all            MX 10 mx.all\n"
+                                "_adsp._domainkey.all TXT \"dkim=all\"\n"
+                                "discard        MX 10 mx.discard\n"
+                                "_adsp._domainkey.discard TXT \"dkim=discardable; x=future\"\n"
+                                "future         MX 10 mx.future\n"
+                                "_adsp._domainkey.future TXT \"dkim=some-new-practice\"\n"
+                                "split          MX 10 mx.split\n"
+                                "_adsp._domainkey.split TXT \"dki\" \"m=all\"\n"
+                                "norecord       MX 10 mx.norecord\n"
+                                "invalid        MX 10 mx.invalid\n"
+                                "_adsp._domainkey.invalid TXT \"DKIM=all\"\n"
+                                "_adsp._domainkey.invalid TXT \"v=spf1 -all\"\n"
+                                "twice          MX 10 mx.twice\n"
+                                "_adsp._domainkey.twice TXT \"dkim=all\"\n"
+                                "_adsp._domainkey.twice TXT \"dkim=discardable\"\n"
+                                "oneofmany      MX 10 mx.oneofmany\n"
+                                "_adsp._domainkey.oneofmany TXT \"dkim=discardable\"\n"
+                                "_adsp._domainkey.oneofmany TXT \"not adsp\"\n"
+                                "aonly          A 192.0.2.1\n"
+                                "_adsp._domainkey.aonly TXT \"dkim=all\"\n"
+                                "aaaaonly       AAAA 2001:db8::1\n"
+                                "_adsp._domainkey.aaaaonly TXT \"dkim=discardable\"\n"
+                                "txtonly        TXT \"v=spf1 -all\"\n"
+                                "_adsp._domainkey.txtonly TXT \"dkim=all\"\n"
+                                "_adsp._domainkey.ghost TXT \"dkim=all\"\n"
+                                "slow           MX 10 mx.slow\n"
+                                "$SERVFAIL _adsp._domainkey.slow.example.\n"
+                                "$SERVFAIL scopefail.example. MX\n"
+                                "_adsp._domainkey.scopefail TXT \"dkim=all\"\n"
+                                "addrfail       TXT \"x\"\n"
+                                "$TIMEOUT addrfail.example. A\n";
 
 typedef struct counting {
     ik_resolver inner;
@@ -79,8 +78,8 @@ static void fx_open(fixture *f)
     memset(f, 0, sizeof(*f));
     f->z = ik_zone_new(NULL);
     ASSERT_TRUE(f->z != NULL);
-    ik_status st = ik_zone_load_mem(f->z, "<adsp>", zone_text, sizeof(zone_text) - 1, err,
-                                    sizeof(err));
+    ik_status st =
+        ik_zone_load_mem(f->z, "<adsp>", zone_text, sizeof(zone_text) - 1, err, sizeof(err));
     if (st != IK_OK)
         IK_TEST_FAIL_("zone: %s", err);
     ASSERT_OK(ik_zone_resolver(f->z, &f->cnt.inner));
@@ -123,8 +122,8 @@ static void expect(const char *domain, ik_adsp_result want, const char *reason_p
     ik_arena *a = ik_arena_new(NULL);
     const ik_adsp_outcome *o = run(&f, a, domain, NULL, 0);
     if (o->result != want)
-        IK_TEST_FAIL_("%s: got %s (%s), want %s", domain, ik_adsp_result_name(o->result),
-                      o->reason, ik_adsp_result_name(want));
+        IK_TEST_FAIL_("%s: got %s (%s), want %s", domain, ik_adsp_result_name(o->result), o->reason,
+                      ik_adsp_result_name(want));
     if (reason_part && strstr(o->reason, reason_part) == NULL)
         IK_TEST_FAIL_("%s: reason \"%s\" lacks \"%s\"", domain, o->reason, reason_part);
     ik_arena_free(a);

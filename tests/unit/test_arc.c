@@ -131,10 +131,15 @@ static unsigned seal_as(ik_arena *a, msg *m, const char *sel, const char *dom, i
     ik_str payload;
     ASSERT_OK(ik_ar_format(a, &ar, NULL, &payload));
     ik_arc_seal_params p = {
-        .alg = ik_pkey_type(key) == IK_KEY_RSA ? IK_DKIM_ALG_RSA_SHA256
-                                               : IK_DKIM_ALG_ED25519_SHA256,
-        .key = key, .domain = ik_str_c(dom), .selector = ik_str_c(sel), .headers = NULL,
-        .authres = payload, .cv = r->cv, .timestamp = 1700000000,
+        .alg =
+            ik_pkey_type(key) == IK_KEY_RSA ? IK_DKIM_ALG_RSA_SHA256 : IK_DKIM_ALG_ED25519_SHA256,
+        .key = key,
+        .domain = ik_str_c(dom),
+        .selector = ik_str_c(sel),
+        .headers = NULL,
+        .authres = payload,
+        .cv = r->cv,
+        .timestamp = 1700000000,
     };
     ik_arc_sealer *s = ik_arc_seal_new(a, &p);
     for (size_t i = 0; i < m->n; i++)
@@ -281,11 +286,13 @@ static void arc_dns_failure_is_fail(void)
     /* Seal as a selector whose lookup fails with SERVFAIL. */
     msg m2;
     msg_init(&m2);
-    ik_arc_seal_params p = { .alg = IK_DKIM_ALG_RSA_SHA256, .key = RSA,
+    ik_arc_seal_params p = { .alg = IK_DKIM_ALG_RSA_SHA256,
+                             .key = RSA,
                              .domain = IK_STR_LIT("hop4.example"),
                              .selector = IK_STR_LIT("broken"),
                              .authres = IK_STR_LIT("hop4.example; none"),
-                             .cv = IK_ARC_CV_NONE, .timestamp = 1 };
+                             .cv = IK_ARC_CV_NONE,
+                             .timestamp = 1 };
     ik_arc_sealer *s = ik_arc_seal_new(a, &p);
     for (size_t i = 0; i < m2.n; i++)
         ASSERT_OK(ik_arc_seal_header(s, m2.h[i].p, m2.h[i].len));
@@ -316,8 +323,8 @@ static void arc_structure_rules(void)
     /* Drop the AMS of set 1: a gap. */
     msg g = m;
     for (size_t i = 0; i < g.n; i++)
-        if (ik_str_casestarts(g.h[i], "ARC-Message-Signature:") &&
-            memmem(g.h[i].p, g.h[i].len, "i=1;", 4) != NULL) {
+        if (ik_str_casestarts(g.h[i], "ARC-Message-Signature:")
+            && memmem(g.h[i].p, g.h[i].len, "i=1;", 4) != NULL) {
             memmove(&g.h[i], &g.h[i + 1], (g.n - i - 1) * sizeof(g.h[0]));
             g.n--;
             break;
@@ -349,10 +356,12 @@ static void arc_sealer_stops_at_fifty(void)
     msg_init(&m);
     for (unsigned i = 1; i <= IK_ARC_MAX_INSTANCES; i++) {
         ik_arc_cv seen = i == 1 ? IK_ARC_CV_NONE : IK_ARC_CV_PASS;
-        ik_arc_seal_params p = { .alg = IK_DKIM_ALG_ED25519_SHA256, .key = ED,
+        ik_arc_seal_params p = { .alg = IK_DKIM_ALG_ED25519_SHA256,
+                                 .key = ED,
                                  .domain = IK_STR_LIT("hop2.example"),
                                  .selector = IK_STR_LIT("ed"),
-                                 .authres = IK_STR_LIT("hop2.example; none"), .cv = seen,
+                                 .authres = IK_STR_LIT("hop2.example; none"),
+                                 .cv = seen,
                                  .timestamp = 5 };
         ik_arc_sealer *s = ik_arc_seal_new(a, &p);
         for (size_t k = 0; k < m.n; k++)
@@ -369,10 +378,13 @@ static void arc_sealer_stops_at_fifty(void)
     const ik_arc_result *r = validate(a, &m, 100);
     ASSERT_EQ(r->cv, IK_ARC_CV_PASS);
     ASSERT_EQ(r->n, 50);
-    ik_arc_seal_params p = { .alg = IK_DKIM_ALG_ED25519_SHA256, .key = ED,
-                             .domain = IK_STR_LIT("hop2.example"), .selector = IK_STR_LIT("ed"),
+    ik_arc_seal_params p = { .alg = IK_DKIM_ALG_ED25519_SHA256,
+                             .key = ED,
+                             .domain = IK_STR_LIT("hop2.example"),
+                             .selector = IK_STR_LIT("ed"),
                              .authres = IK_STR_LIT("hop2.example; none"),
-                             .cv = IK_ARC_CV_PASS, .timestamp = 5 };
+                             .cv = IK_ARC_CV_PASS,
+                             .timestamp = 5 };
     ik_arc_sealer *s = ik_arc_seal_new(a, &p);
     for (size_t k = 0; k < m.n; k++)
         ASSERT_OK(ik_arc_seal_header(s, m.h[k].p, m.h[k].len));
@@ -387,18 +399,20 @@ static void arc_sealer_refuses_bad_parameters(void)
     ik_arena *a = ik_arena_new(NULL);
     msg m;
     msg_init(&m);
-    ik_arc_seal_params base = { .alg = IK_DKIM_ALG_RSA_SHA256, .key = RSA,
+    ik_arc_seal_params base = { .alg = IK_DKIM_ALG_RSA_SHA256,
+                                .key = RSA,
                                 .domain = IK_STR_LIT("hop1.example"),
                                 .selector = IK_STR_LIT("rsa"),
                                 .authres = IK_STR_LIT("hop1.example; none"),
-                                .cv = IK_ARC_CV_NONE, .timestamp = 5 };
+                                .cv = IK_ARC_CV_NONE,
+                                .timestamp = 5 };
     ik_arc_seal_params bad[6];
     for (int i = 0; i < 6; i++)
         bad[i] = base;
-    bad[0].alg = IK_DKIM_ALG_ED25519_SHA256;                /* key mismatch */
-    bad[1].headers = "from:authentication-results";          /* RFC 8617 4.1.2 */
+    bad[0].alg = IK_DKIM_ALG_ED25519_SHA256;        /* key mismatch */
+    bad[1].headers = "from:authentication-results"; /* RFC 8617 4.1.2 */
     bad[2].headers = "from:arc-seal";
-    bad[3].cv = IK_ARC_CV_PASS;                              /* pass on no chain */
+    bad[3].cv = IK_ARC_CV_PASS; /* pass on no chain */
     bad[4].domain = IK_STR_LIT("not a domain");
     bad[5].authres = IK_STR_NULL;
     for (int i = 0; i < 6; i++) {
@@ -416,14 +430,16 @@ static void arc_sig_parse_rules(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_arc_sig s;
     ik_str why;
-    ASSERT_OK(ik_arc_sig_parse(a, IK_STR_LIT("ARC-Message-Signature: i=3; a=rsa-sha256; "
-                                             "b=AAAA; bh=AAAA; d=x.example; s=sel; h=; v=9"),
+    ASSERT_OK(ik_arc_sig_parse(a,
+                               IK_STR_LIT("ARC-Message-Signature: i=3; a=rsa-sha256; "
+                                          "b=AAAA; bh=AAAA; d=x.example; s=sel; h=; v=9"),
                                0, 0, &s, &why));
     ASSERT_EQ(s.instance, 3);
     ASSERT_EQ(s.nh, 0);
     ASSERT_EQ(s.hcanon, IK_DKIM_CANON_SIMPLE); /* RFC 6376 3.5 default */
-    ASSERT_OK(ik_arc_sig_parse(a, IK_STR_LIT("ARC-Seal: i=1; a=ed25519-sha256; b=AAAA; "
-                                             "cv=none; d=x.example; s=sel; t=5; zz=ignored"),
+    ASSERT_OK(ik_arc_sig_parse(a,
+                               IK_STR_LIT("ARC-Seal: i=1; a=ed25519-sha256; b=AAAA; "
+                                          "cv=none; d=x.example; s=sel; t=5; zz=ignored"),
                                1, 0, &s, &why));
     ASSERT_EQ(s.alg, IK_DKIM_ALG_ED25519_SHA256);
     ASSERT_EQ(s.cv, IK_ARC_CV_NONE);

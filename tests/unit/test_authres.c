@@ -35,11 +35,11 @@ static void setup(void)
 static void authres_parses_gmail_shape(void)
 {
     setup();
-    ik_ar ar = parse_ok(
-        " mx.google.com;\r\n       dkim=pass header.i=@example.com header.s=20161025 "
-        "header.b=AbCdEf12;\r\n       spf=pass (google.com: domain of x@example.com "
-        "designates 192.0.2.1 as permitted sender) smtp.mailfrom=x@example.com;\r\n"
-        "       dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.com");
+    ik_ar ar =
+        parse_ok(" mx.google.com;\r\n       dkim=pass header.i=@example.com header.s=20161025 "
+                 "header.b=AbCdEf12;\r\n       spf=pass (google.com: domain of x@example.com "
+                 "designates 192.0.2.1 as permitted sender) smtp.mailfrom=x@example.com;\r\n"
+                 "       dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.com");
     ASSERT_STR(ar.authserv_id, "mx.google.com");
     ASSERT_EQ(ar.version, 0);
     ASSERT_EQ(ar.nresults, 3);
@@ -61,8 +61,8 @@ static void authres_parses_microsoft_shape(void)
     /* Properties without a ptype, "none" as a header.d value, a
      * compauth reason=, no spaces after ';'. */
     ik_ar ar = parse_ok(" mx.microsoft.com; spf=pass (sender IP is 192.0.2.1) "
-                  "smtp.mailfrom=example.com; dkim=none (message not signed) header.d=none;"
-                  "dmarc=none action=none header.from=example.com;compauth=pass reason=100");
+                        "smtp.mailfrom=example.com; dkim=none (message not signed) header.d=none;"
+                        "dmarc=none action=none header.from=example.com;compauth=pass reason=100");
     ASSERT_EQ(ar.nresults, 4);
     ASSERT_STR(ar.results[1].method, "dkim");
     ASSERT_STR(ik_ar_prop_get(&ar.results[1], "header", "d"), "none");
@@ -158,16 +158,19 @@ static void authres_parse_aar_needs_instance(void)
 {
     setup();
     ik_ar ar;
-    ASSERT_OK(ik_ar_parse(A, ik_str_c(" i=2; lists.example.org; arc=pass"), IK_AR_PARSE_AAR,
-                          &ar, NULL));
+    ASSERT_OK(
+        ik_ar_parse(A, ik_str_c(" i=2; lists.example.org; arc=pass"), IK_AR_PARSE_AAR, &ar, NULL));
     ASSERT_EQ(ar.instance, 2);
     ASSERT_STR(ar.authserv_id, "lists.example.org");
-    const char *bad[] = { " lists.example.org; i=1; spf=pass", " i=1 lists.example.org;",
-                          " i=0; x.example;", " i=51; x.example;", " i=; x.example;",
-                          " i=squanch; x.example;", "" };
+    const char *bad[] = { " lists.example.org; i=1; spf=pass",
+                          " i=1 lists.example.org;",
+                          " i=0; x.example;",
+                          " i=51; x.example;",
+                          " i=; x.example;",
+                          " i=squanch; x.example;",
+                          "" };
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
-        ASSERT_STATUS(ik_ar_parse(A, ik_str_c(bad[k]), IK_AR_PARSE_AAR, &ar, NULL),
-                      IK_ESYNTAX);
+        ASSERT_STATUS(ik_ar_parse(A, ik_str_c(bad[k]), IK_AR_PARSE_AAR, &ar, NULL), IK_ESYNTAX);
     ik_arena_free(A);
 }
 
@@ -280,10 +283,9 @@ static void authres_format_quotes_and_escapes(void)
     ik_ar_result *r = ik_ar_add(A, &ar, IK_STR_LIT("dkim"), IK_STR_LIT("fail"));
     r->reason = IK_STR_LIT("bad \"sig\"");
     r->comment = IK_STR_LIT("x (y) \\z\r\nInjected: yes");
-    ASSERT_OK(ik_ar_add_prop(A, r, IK_STR_LIT("header"), IK_STR_LIT("b"),
-                             IK_STR_LIT("ab/c+d=")));
-    ASSERT_OK(ik_ar_add_prop(A, r, IK_STR_LIT("header"), IK_STR_LIT("i"),
-                             IK_STR_LIT("@d.example")));
+    ASSERT_OK(ik_ar_add_prop(A, r, IK_STR_LIT("header"), IK_STR_LIT("b"), IK_STR_LIT("ab/c+d=")));
+    ASSERT_OK(
+        ik_ar_add_prop(A, r, IK_STR_LIT("header"), IK_STR_LIT("i"), IK_STR_LIT("@d.example")));
     ASSERT_OK(ik_ar_add_prop(A, r, IK_STR_LIT("smtp"), IK_STR_LIT("mailfrom"),
                              IK_STR_LIT("\"odd local\"@d.example")));
     ik_str out;
@@ -297,8 +299,7 @@ static void authres_format_quotes_and_escapes(void)
     ASSERT_STR(back.results[0].comment, "x \\(y\\) \\\\z  Injected: yes");
     ASSERT_STR(ik_ar_prop_get(&back.results[0], "header", "b"), "ab/c+d=");
     ASSERT_STR(ik_ar_prop_get(&back.results[0], "header", "i"), "@d.example");
-    ASSERT_STR(ik_ar_prop_get(&back.results[0], "smtp", "mailfrom"),
-               "\"odd local\"@d.example");
+    ASSERT_STR(ik_ar_prop_get(&back.results[0], "smtp", "mailfrom"), "\"odd local\"@d.example");
     /* No CR or LF except as CRLF HTAB folds. */
     for (size_t i = 0; i < out.len; i++)
         if (out.p[i] == '\r')
@@ -311,8 +312,8 @@ static void authres_format_folds_at_78(void)
     setup();
     ik_ar ar;
     ik_ar_init(&ar, IK_STR_LIT("mx.example.org"));
-    static const char *const methods[] = { "spf", "sender-id", "dkim", "domainkeys",
-                                           "dkim-adsp", "dmarc", "arc", "iprev" };
+    static const char *const methods[] = { "spf",       "sender-id", "dkim", "domainkeys",
+                                           "dkim-adsp", "dmarc",     "arc",  "iprev" };
     for (size_t i = 0; i < 8; i++) {
         ik_ar_result *r = ik_ar_add(A, &ar, ik_str_c(methods[i]), IK_STR_LIT("pass"));
         r->comment = IK_STR_LIT("a reasonably long reason comment with several words in it");

@@ -12,8 +12,8 @@ static void dec(const char *in, unsigned flags, ik_status want, const char *out)
     size_t n = 12345;
     ik_status st = ik_base64_decode(in, strlen(in), flags, buf, sizeof(buf), &n);
     if (st != want)
-        IK_TEST_FAIL_("decode \"%s\" flags %u: got %s, want %s", in, flags,
-                      ik_status_name(st), ik_status_name(want));
+        IK_TEST_FAIL_("decode \"%s\" flags %u: got %s, want %s", in, flags, ik_status_name(st),
+                      ik_status_name(want));
     if (st == IK_OK && (n != strlen(out) || memcmp(buf, out, n) != 0))
         IK_TEST_FAIL_("decode \"%s\": got \"%.*s\", want \"%s\"", in, (int)n, buf, out);
 }
@@ -21,8 +21,7 @@ static void dec(const char *in, unsigned flags, ik_status want, const char *out)
 static void base64_rfc4648_vectors_roundtrip(void)
 {
     static const char *plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
-    static const char *enc[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
-                                 "Zm9vYmFy" };
+    static const char *enc[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
     for (size_t i = 0; i < 7; i++) {
         char out[32];
         size_t n = ik_base64_encode(plain[i], strlen(plain[i]), out, sizeof(out));
@@ -46,7 +45,7 @@ static void base64_strict_rejects_noncanonical_input(void)
     dec("Zg===", IK_BASE64_STRICT, IK_ESYNTAX, NULL);
     dec("Zg==Zg==", IK_BASE64_STRICT, IK_ESYNTAX, NULL); /* data after padding */
     dec("Zm9v=", IK_BASE64_STRICT, IK_ESYNTAX, NULL);
-    dec("Zm-v", IK_BASE64_STRICT, IK_ESYNTAX, NULL);     /* base64url is not base64 */
+    dec("Zm-v", IK_BASE64_STRICT, IK_ESYNTAX, NULL); /* base64url is not base64 */
     dec("Zm_v", IK_BASE64_STRICT, IK_ESYNTAX, NULL);
 }
 

@@ -44,10 +44,10 @@ static ik_str b64(ik_arena *a, const char *s)
 
 static void hash_sha256_streams_in_any_split(void)
 {
-    static const unsigned char abc256[32] = {
-        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
-        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad
-    };
+    static const unsigned char abc256[32] = { 0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+                                              0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+                                              0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+                                              0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
     unsigned char d[IK_HASH_MAX_SIZE];
     ASSERT_OK(ik_hash_digest(IK_HASH_SHA256, "abc", 3, d));
     ASSERT_TRUE(memcmp(d, abc256, 32) == 0);
@@ -80,30 +80,30 @@ static void pkey_rsa_spki_and_pkcs1_forms_decode(void)
     ik_str der = b64(a, rfc_rsa_p);
     ik_pkey *k;
     const char *why;
-    ASSERT_OK(ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p, der.len, &k,
-                                &why));
+    ASSERT_OK(ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p, der.len, &k, &why));
     ASSERT_EQ(ik_pkey_bits(k), 1024);
     ASSERT_EQ(ik_pkey_type(k), IK_KEY_RSA);
     ASSERT_FALSE(ik_pkey_has_private(k));
     ik_pkey_free(k);
     /* A 1024-bit SPKI has a 22-byte prefix before the PKCS#1 RSAPublicKey. */
-    ASSERT_OK(ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p + 22,
-                                der.len - 22, &k, &why));
+    ASSERT_OK(ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p + 22, der.len - 22,
+                                &k, &why));
     ASSERT_EQ(ik_pkey_bits(k), 1024);
     ik_pkey_free(k);
     /* Truncated, trailing garbage, wrong type. */
-    ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p,
-                                    der.len - 1, &k, &why), IK_ESYNTAX);
+    ASSERT_STATUS(
+        ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p, der.len - 1, &k, &why),
+        IK_ESYNTAX);
     ASSERT_TRUE(k == NULL && why != NULL);
     unsigned char longer[512];
     memcpy(longer, der.p, der.len);
     longer[der.len] = 0;
-    ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_RSA, longer, der.len + 1, &k, &why),
-                  IK_ESYNTAX);
+    ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_RSA, longer, der.len + 1, &k, &why), IK_ESYNTAX);
     ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)"", 0, &k, &why),
                   IK_ESYNTAX);
-    ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)der.p,
-                                    der.len, &k, &why), IK_ESYNTAX);
+    ASSERT_STATUS(
+        ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)der.p, der.len, &k, &why),
+        IK_ESYNTAX);
     static unsigned char huge[IK_PKEY_MAX_DER + 1];
     ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_RSA, huge, sizeof(huge), &k, &why), IK_ELIMIT);
     ik_arena_free(a);
@@ -114,16 +114,18 @@ static void pkey_ed25519_raw_only(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_str pub = b64(a, rfc_ed_pub);
     ik_pkey *k;
-    ASSERT_OK(ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)pub.p, pub.len,
-                                &k, NULL));
+    ASSERT_OK(
+        ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)pub.p, pub.len, &k, NULL));
     ASSERT_EQ(ik_pkey_type(k), IK_KEY_ED25519);
     ik_pkey_free(k);
-    ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)pub.p, 31, &k,
-                                    NULL), IK_ESYNTAX);
+    ASSERT_STATUS(
+        ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)pub.p, 31, &k, NULL),
+        IK_ESYNTAX);
     /* The SPKI-wrapped form (RFC 8463 4.2 says raw) is refused. */
     ik_str spki = b64(a, "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
-    ASSERT_STATUS(ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)spki.p,
-                                    spki.len, &k, NULL), IK_ESYNTAX);
+    ASSERT_STATUS(
+        ik_pkey_from_dkim(NULL, IK_KEY_ED25519, (const unsigned char *)spki.p, spki.len, &k, NULL),
+        IK_ESYNTAX);
     /* The seed of RFC 8032 7.1 test 1 derives the published key. */
     ik_str seed = b64(a, rfc_ed_seed);
     ASSERT_OK(ik_pkey_from_ed25519_seed(NULL, (const unsigned char *)seed.p, &k));
@@ -150,12 +152,12 @@ static void sign_verify(ik_pkey *priv, ik_hash_alg alg)
     ASSERT_OK(ik_hash_digest(alg, "message", 7, d));
     ASSERT_OK(ik_pkey_sign(priv, alg, d, ik_hash_size(alg), &sig));
     int ok = 0;
-    ASSERT_OK(ik_pkey_verify(pub, alg, d, ik_hash_size(alg), (const unsigned char *)sig.p,
-                             sig.len, &ok));
+    ASSERT_OK(
+        ik_pkey_verify(pub, alg, d, ik_hash_size(alg), (const unsigned char *)sig.p, sig.len, &ok));
     ASSERT_EQ(ok, 1);
     d[0] ^= 1;
-    ASSERT_OK(ik_pkey_verify(pub, alg, d, ik_hash_size(alg), (const unsigned char *)sig.p,
-                             sig.len, &ok));
+    ASSERT_OK(
+        ik_pkey_verify(pub, alg, d, ik_hash_size(alg), (const unsigned char *)sig.p, sig.len, &ok));
     ASSERT_EQ(ok, 0);
     d[0] ^= 1;
     ASSERT_OK(ik_pkey_verify(pub, alg, d, ik_hash_size(alg), (const unsigned char *)sig.p,

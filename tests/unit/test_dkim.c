@@ -11,8 +11,7 @@
 #include "inkan/base64.h"
 #include "inkan/dkim.h"
 
-static ik_str canon_body(ik_arena *a, ik_dkim_canon c, const char *in, size_t len,
-                         size_t chunk)
+static ik_str canon_body(ik_arena *a, ik_dkim_canon c, const char *in, size_t len, size_t chunk)
 {
     ik_dkim_body *b = ik_dkim_body_new(a, c);
     ik_buf *out = ik_arena_alloc(a, sizeof(*out));
@@ -149,8 +148,7 @@ static void body_canon_matches_model(void)
                 ik_str got = canon_body(a, (ik_dkim_canon)c, body, len, chunks[k]);
                 if (got.len != want.len || memcmp(got.p, want.p, want.len) != 0)
                     IK_TEST_FAIL_("%s canon, round %d, chunk %zu: got %zu octets, model %zu",
-                                  c ? "relaxed" : "simple", round, chunks[k], got.len,
-                                  want.len);
+                                  c ? "relaxed" : "simple", round, chunks[k], got.len, want.len);
             }
         }
         ik_arena_reset(a);
@@ -207,14 +205,13 @@ static void body_hash_is_chunk_split_invariant(void)
     ik_arena_free(a);
 }
 
-#define GOOD_SIG                                                                   \
-    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; d=example.com;\r\n"      \
-    " i=joe@sub.example.com; s=sel; t=100; x=200; l=5; q=dns/txt; z=From:a;\r\n"   \
-    " h=From : To; bh=MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=;\r\n"         \
+#define GOOD_SIG                                                                                   \
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; d=example.com;\r\n"                      \
+    " i=joe@sub.example.com; s=sel; t=100; x=200; l=5; q=dns/txt; z=From:a;\r\n"                   \
+    " h=From : To; bh=MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=;\r\n"                           \
     " b=dGVzdA=="
 
-static ik_status parse_sig(ik_arena *a, const char *f, unsigned flags, ik_dkim_sig *s,
-                           ik_str *why)
+static ik_status parse_sig(ik_arena *a, const char *f, unsigned flags, ik_dkim_sig *s, ik_str *why)
 {
     return ik_dkim_sig_parse(a, ik_str_c(f), flags, s, why);
 }
@@ -245,11 +242,13 @@ static void sig_parse_reads_every_tag(void)
     /* Quoted-printable i=, default i=. */
     ASSERT_OK(parse_sig(a,
                         "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; "
-                        "i=j=6Fe@example.com; bh=YQ==; b=YQ==", 0, &s, &why));
+                        "i=j=6Fe@example.com; bh=YQ==; b=YQ==",
+                        0, &s, &why));
     ASSERT_STR(s.auid, "joe@example.com");
     ASSERT_OK(parse_sig(a,
                         "DKIM-Signature: v=1; a=ed25519-sha256; d=Example.COM; s=s; h=from; "
-                        "bh=YQ==; b=YQ==", 0, &s, &why));
+                        "bh=YQ==; b=YQ==",
+                        0, &s, &why));
     ASSERT_STR(s.auid, "@Example.COM");
     ASSERT_EQ(s.bcanon, IK_DKIM_CANON_SIMPLE);
     ik_arena_free(a);
@@ -257,14 +256,18 @@ static void sig_parse_reads_every_tag(void)
 
 static void sig_parse_rejects_bad_signatures(void)
 {
-    static const struct { const char *f; const char *word; } bad[] = {
+    static const struct {
+        const char *f;
+        const char *word;
+    } bad[] = {
         { "DKIM-Signature: a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=YQ==", "v=" },
         { "DKIM-Signature: v=2; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=YQ==", "v=" },
         { "DKIM-Signature: v=1; d=example.com; s=s; h=from; bh=YQ==; b=YQ==", "a=" },
         { "DKIM-Signature: v=1; a=rsa-md5; d=example.com; s=s; h=from; bh=YQ==; b=YQ==", "a=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; s=s; h=from; bh=YQ==; b=YQ==", "d=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=legitimate.com(.attacker.com; s=s; h=from; "
-          "bh=YQ==; b=YQ==", "d=" },
+          "bh=YQ==; b=YQ==",
+          "d=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=com; s=s; h=from; bh=YQ==; b=YQ==", "d=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=-a.com; s=s; h=from; bh=YQ==; b=YQ==", "d=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; h=from; bh=YQ==; b=YQ==", "s=" },
@@ -272,32 +275,39 @@ static void sig_parse_rejects_bad_signatures(void)
           "s=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; bh=YQ==; b=YQ==", "h=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=to:subject; bh=YQ==; "
-          "b=YQ==", "From" },
+          "b=YQ==",
+          "From" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from::to; bh=YQ==; b=YQ==",
           "h=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; b=YQ==", "bh=" },
-        { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=Y!==; b=YQ==",
-          "bh=" },
+        { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=Y!==; b=YQ==", "bh=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==", "b=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=", "b=" },
-        { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=Y",
-          "b=" },
+        { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=Y", "b=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; c=future; d=example.com; s=s; h=from; bh=YQ==; "
-          "b=YQ==", "c=" },
+          "b=YQ==",
+          "c=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; q=http; d=example.com; s=s; h=from; bh=YQ==; "
-          "b=YQ==", "q=" },
+          "b=YQ==",
+          "q=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; i=@example.org; s=s; h=from; "
-          "bh=YQ==; b=YQ==", "i=" },
+          "bh=YQ==; b=YQ==",
+          "i=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; i=@badexample.com; s=s; h=from; "
-          "bh=YQ==; b=YQ==", "i=" },
+          "bh=YQ==; b=YQ==",
+          "i=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; i=joe; s=s; h=from; "
-          "bh=YQ==; b=YQ==", "i=" },
+          "bh=YQ==; b=YQ==",
+          "i=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; i=j=6@example.com; s=s; h=from; "
-          "bh=YQ==; b=YQ==", "i=" },
+          "bh=YQ==; b=YQ==",
+          "i=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; l=-1; bh=YQ==; "
-          "b=YQ==", "l=" },
+          "b=YQ==",
+          "l=" },
         { "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; t=10; x=9; "
-          "bh=YQ==; b=YQ==", "x=" },
+          "bh=YQ==; b=YQ==",
+          "x=" },
         { "DKIM-Signature: v=1; v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=YQ==",
           "twice" },
         { "DKIM-Signature v=1", "field" },
@@ -317,7 +327,8 @@ static void sig_parse_rejects_bad_signatures(void)
     ASSERT_OK(parse_sig(a, bad[0].f, IK_DKIM_LEGACY, &s, NULL));
     ASSERT_OK(parse_sig(a,
                         "DKIM-Signature: v=0.5; a=rsa-sha1; q=dns; d=example.com; s=s; h=from; "
-                        "bh=YQ==; b=YQ==", IK_DKIM_LEGACY, &s, NULL));
+                        "bh=YQ==; b=YQ==",
+                        IK_DKIM_LEGACY, &s, NULL));
     ik_arena_free(a);
 }
 
@@ -357,7 +368,8 @@ static void sig_parse_bounds_truncated_and_oversized_input(void)
     /* l= with more digits than uint64 holds saturates instead of wrapping. */
     ASSERT_OK(parse_sig(a,
                         "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; "
-                        "l=99999999999999999999999999; bh=YQ==; b=YQ==", 0, &s, NULL));
+                        "l=99999999999999999999999999; bh=YQ==; b=YQ==",
+                        0, &s, NULL));
     ASSERT_TRUE(s.l == UINT64_MAX);
     ik_arena_free(a);
 }
@@ -379,13 +391,16 @@ static void key_parse_records(void)
     ASSERT_EQ(k.hashes, 1u << IK_HASH_SHA256);
     ASSERT_EQ(k.flags, IK_DKIM_KEY_TESTING | IK_DKIM_KEY_STRICT);
     ASSERT_EQ(ik_pkey_bits(k.pkey), 1024);
-    ASSERT_OK(ik_dkim_key_parse(a, IK_STR_LIT("v=DKIM1; k=ed25519; "
-                                              "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
+    ASSERT_OK(ik_dkim_key_parse(a,
+                                IK_STR_LIT("v=DKIM1; k=ed25519; "
+                                           "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
                                 NULL, &k, &why));
     ASSERT_EQ(k.type, IK_KEY_ED25519);
     ASSERT_OK(ik_dkim_key_parse(a, IK_STR_LIT("v=DKIM1; p="), NULL, &k, &why));
     ASSERT_TRUE(k.revoked && k.pkey == NULL);
-    static const struct { const char *rec, *word; } bad[] = {
+    static const struct {
+        const char *rec, *word;
+    } bad[] = {
         { "k=rsa; v=DKIM1; p=YQ==", "v=" },
         { "v=DKIM1:; p=YQ==", "v=" },
         { "v=DKIM3; p=YQ==", "v=" },
@@ -410,16 +425,15 @@ static void key_parse_records(void)
 
 /* ---- sign -> verify ----------------------------------------------------- */
 
-static const char base_msg[] =
-    "From: Joe <joe@example.com>\r\n"
-    "To: Suzie <suzie@example.net>\r\n"
-    "Subject: Is   dinner ready?\r\n"
-    "Date: Fri, 11 Jul 2003 21:00:37 -0700\r\n"
-    "Message-ID: <1@example.com>\r\n"
-    "\r\n"
-    "Hi.\r\n"
-    "\r\n"
-    "We lost the game.  Are you hungry yet?\r\n";
+static const char base_msg[] = "From: Joe <joe@example.com>\r\n"
+                               "To: Suzie <suzie@example.net>\r\n"
+                               "Subject: Is   dinner ready?\r\n"
+                               "Date: Fri, 11 Jul 2003 21:00:37 -0700\r\n"
+                               "Message-ID: <1@example.com>\r\n"
+                               "\r\n"
+                               "Hi.\r\n"
+                               "\r\n"
+                               "We lost the game.  Are you hungry yet?\r\n";
 
 typedef struct keys {
     ik_pkey *rsa, *ed;
@@ -592,8 +606,7 @@ static void key_cache_saves_dns_and_decoding(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_dkim_keyrec *recs;
     size_t n;
-    ASSERT_OK(ik_dkim_keycache_get(c, IK_STR_LIT("RSA._domainkey.example.com"), 0, a, &recs,
-                                   &n));
+    ASSERT_OK(ik_dkim_keycache_get(c, IK_STR_LIT("RSA._domainkey.example.com"), 0, a, &recs, &n));
     ASSERT_EQ(n, 1);
     ASSERT_TRUE(recs[0].pkey != NULL);
     /* The record comes back parsed: no tag-list parse on a hit. */
@@ -602,8 +615,9 @@ static void key_cache_saves_dns_and_decoding(void)
     ASSERT_TRUE(recs[0].key.pkey == recs[0].pkey);
     ASSERT_EQ(recs[0].key.type, IK_KEY_RSA);
     ASSERT_TRUE(recs[0].key.p.len > 0 && recs[0].text.len > recs[0].key.p.len);
-    ASSERT_STATUS(ik_dkim_keycache_get(c, IK_STR_LIT("rsa._domainkey.example.com"),
-                                       INT64_MAX, a, &recs, &n), IK_ENOTFOUND);
+    ASSERT_STATUS(
+        ik_dkim_keycache_get(c, IK_STR_LIT("rsa._domainkey.example.com"), INT64_MAX, a, &recs, &n),
+        IK_ENOTFOUND);
     ik_arena_free(a);
     ASSERT_EQ(ik_dkim_keycache_count(c), 1);
     /* Capacity: the oldest entry makes room. */

@@ -47,12 +47,12 @@ static void record_minimal_has_defaults(void)
 static void record_every_tag(void)
 {
     ik_arena *a = ik_arena_new(NULL);
-    ik_dmarc_record *r = parse_ok(
-        a,
-        "v=DMARC1; p=quarantine; sp=reject; np=none; psd=n; t=y; adkim=s; aspf=s; "
-        "pct=25; rua=mailto:agg@example.com!1k, mailto:b@example.net; "
-        "ruf=mailto:f@example.com; fo=1:d:s; rf=afrf; ri=3600",
-        IK_DMARC_OPT_SPEC_7489);
+    ik_dmarc_record *r =
+        parse_ok(a,
+                 "v=DMARC1; p=quarantine; sp=reject; np=none; psd=n; t=y; adkim=s; aspf=s; "
+                 "pct=25; rua=mailto:agg@example.com!1k, mailto:b@example.net; "
+                 "ruf=mailto:f@example.com; fo=1:d:s; rf=afrf; ri=3600",
+                 IK_DMARC_OPT_SPEC_7489);
     ASSERT_EQ(r->p, IK_DMARC_P_QUARANTINE);
     ASSERT_EQ(r->sp, IK_DMARC_P_REJECT);
     ASSERT_EQ(r->np, IK_DMARC_P_NONE);
@@ -78,8 +78,14 @@ static void record_version_must_be_first_and_exact(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_dmarc_record *r;
     ik_str why;
-    const char *bad[] = { "p=reject; v=DMARC1", "v=dmarc1; p=reject", "v=DMARC2; p=reject",
-                          "v=DMARC1x; p=reject", "v=DMARC1 p=reject", "", "v=", "x=DMARC1",
+    const char *bad[] = { "p=reject; v=DMARC1",
+                          "v=dmarc1; p=reject",
+                          "v=DMARC2; p=reject",
+                          "v=DMARC1x; p=reject",
+                          "v=DMARC1 p=reject",
+                          "",
+                          "v=",
+                          "x=DMARC1",
                           "v DMARC1" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ASSERT_FALSE(ik_dmarc_record_is_dmarc(ik_str_c(bad[i])));
@@ -104,21 +110,22 @@ static void record_keywords_and_names_are_caseless(void)
 static void record_invalid_values_keep_defaults_and_name_the_tag(void)
 {
     ik_arena *a = ik_arena_new(NULL);
-    ik_dmarc_record *r = parse_ok(
-        a, "v=DMARC1; p=bogus; sp=x; np=; psd=q; t=maybe; adkim=x; aspf=rr; pct=150; fo=0:1; "
-           "ri=-1; rf=a b",
-        IK_DMARC_OPT_SPEC_7489);
-    unsigned all = IK_DMARC_TAG_P | IK_DMARC_TAG_SP | IK_DMARC_TAG_NP | IK_DMARC_TAG_PSD |
-                   IK_DMARC_TAG_T | IK_DMARC_TAG_ADKIM | IK_DMARC_TAG_ASPF | IK_DMARC_TAG_PCT |
-                   IK_DMARC_TAG_FO | IK_DMARC_TAG_RI | IK_DMARC_TAG_RF;
+    ik_dmarc_record *r =
+        parse_ok(a,
+                 "v=DMARC1; p=bogus; sp=x; np=; psd=q; t=maybe; adkim=x; aspf=rr; pct=150; fo=0:1; "
+                 "ri=-1; rf=a b",
+                 IK_DMARC_OPT_SPEC_7489);
+    unsigned all = IK_DMARC_TAG_P | IK_DMARC_TAG_SP | IK_DMARC_TAG_NP | IK_DMARC_TAG_PSD
+                   | IK_DMARC_TAG_T | IK_DMARC_TAG_ADKIM | IK_DMARC_TAG_ASPF | IK_DMARC_TAG_PCT
+                   | IK_DMARC_TAG_FO | IK_DMARC_TAG_RI | IK_DMARC_TAG_RF;
     ASSERT_EQ(r->invalid, all);
     ASSERT_EQ(r->pct, 100);
     ASSERT_EQ(r->adkim_strict, 0);
     ASSERT_EQ(r->fo, IK_DMARC_FO_0);
     ASSERT_EQ(r->ri, 86400);
     ASSERT_TRUE(ik_dmarc_record_policy_broken(r, IK_DMARC_SPEC_9989));
-    const char *tags[] = { "p:", "sp:", "np:", "psd:", "t:", "adkim:", "aspf:", "pct:", "fo:",
-                           "ri:", "rf:" };
+    const char *tags[] = { "p:",    "sp:",  "np:", "psd:", "t:", "adkim:",
+                           "aspf:", "pct:", "fo:", "ri:",  "rf:" };
     char buf[4096];
     snprintf(buf, sizeof(buf), "%.*s", (int)r->problems.len, r->problems.p);
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
@@ -177,10 +184,19 @@ static void record_unknown_tags_and_trailing_separator(void)
 static void record_fo_values(void)
 {
     ik_arena *a = ik_arena_new(NULL);
-    struct { const char *v; unsigned fo; int ok; } t[] = {
-        { "0", IK_DMARC_FO_0, 1 }, { "1", IK_DMARC_FO_1, 1 },
-        { "d:s", IK_DMARC_FO_D | IK_DMARC_FO_S, 1 }, { "0 : d", IK_DMARC_FO_0 | IK_DMARC_FO_D, 1 },
-        { "0:1", 0, 0 }, { "d:d", 0, 0 }, { "x", 0, 0 }, { "0::d", 0, 0 },
+    struct {
+        const char *v;
+        unsigned fo;
+        int ok;
+    } t[] = {
+        { "0", IK_DMARC_FO_0, 1 },
+        { "1", IK_DMARC_FO_1, 1 },
+        { "d:s", IK_DMARC_FO_D | IK_DMARC_FO_S, 1 },
+        { "0 : d", IK_DMARC_FO_0 | IK_DMARC_FO_D, 1 },
+        { "0:1", 0, 0 },
+        { "d:d", 0, 0 },
+        { "x", 0, 0 },
+        { "0::d", 0, 0 },
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         char rec[128];
@@ -195,9 +211,12 @@ static void record_fo_values(void)
 static void record_pct_bounds(void)
 {
     ik_arena *a = ik_arena_new(NULL);
-    struct { const char *v; unsigned pct; } t[] = {
-        { "0", 0 }, { "100", 100 }, { "050", 50 }, { "101", 100 }, { "1000", 100 },
-        { "-1", 100 }, { "5x", 100 },
+    struct {
+        const char *v;
+        unsigned pct;
+    } t[] = {
+        { "0", 0 },      { "100", 100 }, { "050", 50 }, { "101", 100 },
+        { "1000", 100 }, { "-1", 100 },  { "5x", 100 },
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         char rec[64];
@@ -230,8 +249,7 @@ static void record_oversized_and_too_many_tags(void)
     memcpy(big, "v=DMARC1; p=none; z=", 20);
     ik_dmarc_record *r;
     ik_str why;
-    ASSERT_STATUS(ik_dmarc_record_parse(a, ik_str_make(big, sizeof(big)), 0, &r, &why),
-                  IK_ESYNTAX);
+    ASSERT_STATUS(ik_dmarc_record_parse(a, ik_str_make(big, sizeof(big)), 0, &r, &why), IK_ESYNTAX);
     char many[2048] = "v=DMARC1";
     for (int i = 0; i < IK_DMARC_MAX_TAGS + 1; i++) {
         size_t l = strlen(many);
@@ -246,7 +264,10 @@ static void record_oversized_and_too_many_tags(void)
 static void uri_size_suffixes(void)
 {
     ik_arena *a = ik_arena_new(NULL);
-    struct { const char *t; uint64_t size; } ok[] = {
+    struct {
+        const char *t;
+        uint64_t size;
+    } ok[] = {
         { "mailto:a@example.com!10m", 10ull << 20 }, { "mailto:a@example.com!50k", 50ull << 10 },
         { "mailto:a@example.com!2g", 2ull << 30 },   { "mailto:a@example.com!1t", 1ull << 40 },
         { "mailto:a@example.com!123", 123 },         { "mailto:a@example.com", 0 },
@@ -279,20 +300,21 @@ static void uri_schemes_and_encoding(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_dmarc_uri u;
     ik_str why;
-    ASSERT_OK(ik_dmarc_uri_parse(a, IK_STR_LIT("mailto:dmarc%2Creports@Example.COM"), 0, 0, &u,
-                                 &why));
+    ASSERT_OK(
+        ik_dmarc_uri_parse(a, IK_STR_LIT("mailto:dmarc%2Creports@Example.COM"), 0, 0, &u, &why));
     ASSERT_STR(u.address, "dmarc,reports@Example.COM");
     ASSERT_STR(u.host, "example.com");
-    ASSERT_OK(ik_dmarc_uri_parse(a, IK_STR_LIT("MAILTO:x@example.com?subject=hi"), 0, 0, &u,
-                                 &why));
+    ASSERT_OK(ik_dmarc_uri_parse(a, IK_STR_LIT("MAILTO:x@example.com?subject=hi"), 0, 0, &u, &why));
     ASSERT_TRUE(u.mailto);
     ASSERT_STR(u.address, "x@example.com");
     ASSERT_OK(ik_dmarc_uri_parse(a, IK_STR_LIT("https://r.example.com/dmarc"), 0, 0, &u, &why));
     ASSERT_TRUE(u.valid);
     ASSERT_FALSE(u.mailto);
-    const char *bad[] = { "d@example.com", "mailto:", "mailto:noat", "mailto:@example.com",
-                          "mailto:a@bad_host!", "mailto:a@exa mple.com", "mailto:a%2@x.com",
-                          "mailto:a%00@x.com", "mailto:a@example..com", "1x:foo" };
+    const char *bad[] = { "d@example.com",         "mailto:",
+                          "mailto:noat",           "mailto:@example.com",
+                          "mailto:a@bad_host!",    "mailto:a@exa mple.com",
+                          "mailto:a%2@x.com",      "mailto:a%00@x.com",
+                          "mailto:a@example..com", "1x:foo" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         ASSERT_STATUS(ik_dmarc_uri_parse(a, ik_str_c(bad[i]), 0, 0, &u, &why), IK_ESYNTAX);
     ik_arena_free(a);
@@ -320,16 +342,23 @@ static void alabel_conversion(void)
 {
     ik_arena *a = ik_arena_new(NULL);
     ik_str out;
-    ASSERT_OK(ik_dmarc_domain_alabel(a, ik_str_c("b\xc3\xbc" "cher.example"), &out));
+    ASSERT_OK(ik_dmarc_domain_alabel(a,
+                                     ik_str_c("b\xc3\xbc"
+                                              "cher.example"),
+                                     &out));
     ASSERT_STR(out, "xn--bcher-kva.example");
-    ASSERT_OK(ik_dmarc_domain_alabel(a, ik_str_c("M\xc3\xbc" "nchen.DE."), &out));
+    ASSERT_OK(ik_dmarc_domain_alabel(a,
+                                     ik_str_c("M\xc3\xbc"
+                                              "nchen.DE."),
+                                     &out));
     ASSERT_STR(out, "xn--mnchen-3ya.de");
     ASSERT_OK(ik_dmarc_domain_alabel(a, ik_str_c("\xe4\xbe\x8b\xe3\x81\x88.jp"), &out));
     ASSERT_STR(out, "xn--r8jz45g.jp");
     ASSERT_OK(ik_dmarc_domain_alabel(a, IK_STR_LIT("Example.COM"), &out));
     ASSERT_STR(out, "example.com");
-    const char *bad[] = { "", ".", "a..b", "\xc3(.example", "\xed\xa0\x80.example",
-                          "\xc0\xaf.example" };
+    const char *bad[] = {
+        "", ".", "a..b", "\xc3(.example", "\xed\xa0\x80.example", "\xc0\xaf.example"
+    };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         ASSERT_STATUS(ik_dmarc_domain_alabel(a, ik_str_c(bad[i]), &out), IK_ESYNTAX);
     char longlab[80];
@@ -371,20 +400,20 @@ static ik_dmarc_from from_value(ik_arena *a, const char *v, size_t len)
     return out;
 }
 
-#define FROM_ONE(a, v, dom)                                                  \
-    do {                                                                     \
-        ik_dmarc_from f_ = from_value((a), (v), strlen(v));                  \
-        ASSERT_EQ(f_.status, IK_DMARC_FROM_OK);                              \
-        ASSERT_EQ(f_.ndomains, 1);                                           \
-        ASSERT_STR(f_.domains[0], dom);                                      \
+#define FROM_ONE(a, v, dom)                                                                        \
+    do {                                                                                           \
+        ik_dmarc_from f_ = from_value((a), (v), strlen(v));                                        \
+        ASSERT_EQ(f_.status, IK_DMARC_FROM_OK);                                                    \
+        ASSERT_EQ(f_.ndomains, 1);                                                                 \
+        ASSERT_STR(f_.domains[0], dom);                                                            \
     } while (0)
 
-#define FROM_STATUS(a, v, st)                                                \
-    do {                                                                     \
-        ik_dmarc_from f_ = from_value((a), (v), strlen(v));                  \
-        ASSERT_EQ(f_.status, st);                                            \
-        ASSERT_EQ(f_.ndomains, 0);                                           \
-        ASSERT_TRUE(f_.problem.len > 0);                                     \
+#define FROM_STATUS(a, v, st)                                                                      \
+    do {                                                                                           \
+        ik_dmarc_from f_ = from_value((a), (v), strlen(v));                                        \
+        ASSERT_EQ(f_.status, st);                                                                  \
+        ASSERT_EQ(f_.ndomains, 0);                                                                 \
+        ASSERT_TRUE(f_.problem.len > 0);                                                           \
     } while (0)
 
 static void ck_no_from_field(void)
@@ -516,7 +545,10 @@ static void ck_no_domain_and_empty(void)
 static void ck_utf8_domain_becomes_alabel(void)
 {
     ik_arena *a = ik_arena_new(NULL);
-    FROM_ONE(a, "J\xc3\xb6rg <j@b\xc3\xbc" "cher.example>", "xn--bcher-kva.example");
+    FROM_ONE(a,
+             "J\xc3\xb6rg <j@b\xc3\xbc"
+             "cher.example>",
+             "xn--bcher-kva.example");
     ik_arena_free(a);
 }
 
@@ -563,7 +595,7 @@ static void answer_all(fixture *f, ik_dns_query *q)
 
 typedef struct eval_in {
     ik_dmarc_spec spec;
-    const char *from;       /* author domain(s): "a.example" or "x@a, y@b" value */
+    const char *from; /* author domain(s): "a.example" or "x@a, y@b" value */
     const char *mailfrom;
     const char *helo;
     ik_spf_result spf;
@@ -618,7 +650,10 @@ static const ik_dmarc_outcome *eval(fixture *f, const eval_in *in, unsigned *rou
     return ik_dmarc_outcome_get(d);
 }
 
-#define DK(dom, res) { IK_STR_LIT(dom), IK_STR_LIT("s"), res }
+#define DK(dom, res)                                                                               \
+    {                                                                                              \
+        IK_STR_LIT(dom), IK_STR_LIT("s"), res                                                      \
+    }
 
 static void eval_returns_queries_then_verdict(void)
 {
@@ -700,8 +735,10 @@ static void eval_alignment_table(void)
 static void eval_strict_alignment_needs_no_walk(void)
 {
     fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=reject; aspf=s; adkim=s\"\n");
-    eval_in in = { .from = "example.com", .mailfrom = "x@mail.example.com",
-                   .spf = IK_SPF_PASS, .dkim = { DK("other.example.com", IK_DKIM_PASS) },
+    eval_in in = { .from = "example.com",
+                   .mailfrom = "x@mail.example.com",
+                   .spf = IK_SPF_PASS,
+                   .dkim = { DK("other.example.com", IK_DKIM_PASS) },
                    .ndkim = 1 };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ASSERT_EQ(o->result, IK_DMARC_FAIL);
@@ -713,15 +750,19 @@ static void eval_strict_alignment_needs_no_walk(void)
 static void eval_helo_never_used_with_a_sender(void)
 {
     fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=reject\"\n");
-    eval_in in = { .from = "example.com", .mailfrom = "x@other.example",
-                   .helo = "mail.example.com", .spf = IK_SPF_PASS };
+    eval_in in = { .from = "example.com",
+                   .mailfrom = "x@other.example",
+                   .helo = "mail.example.com",
+                   .spf = IK_SPF_PASS };
     ASSERT_EQ(eval(&f, &in, NULL)->result, IK_DMARC_FAIL);
     /* null reverse-path: postmaster@HELO is the MAIL FROM identity */
-    eval_in in2 = { .from = "example.com", .mailfrom = "<>", .helo = "mail.example.com",
-                    .spf = IK_SPF_PASS };
+    eval_in in2 = {
+        .from = "example.com", .mailfrom = "<>", .helo = "mail.example.com", .spf = IK_SPF_PASS
+    };
     ASSERT_EQ(eval(&f, &in2, NULL)->result, IK_DMARC_PASS);
-    eval_in in3 = { .from = "example.com", .mailfrom = "", .helo = "mail.example.com",
-                    .spf = IK_SPF_PASS };
+    eval_in in3 = {
+        .from = "example.com", .mailfrom = "", .helo = "mail.example.com", .spf = IK_SPF_PASS
+    };
     ASSERT_EQ(eval(&f, &in3, NULL)->result, IK_DMARC_PASS);
     fx_free(&f);
 }
@@ -748,9 +789,11 @@ static void auth_set_spf_refuses_helo_scope(void)
 static void eval_temperror_only_from_aligned_identifiers(void)
 {
     fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=reject\"\n");
-    eval_in in = { .from = "example.com", .mailfrom = "x@attacker.example",
+    eval_in in = { .from = "example.com",
+                   .mailfrom = "x@attacker.example",
                    .spf = IK_SPF_TEMPERROR,
-                   .dkim = { DK("attacker.example", IK_DKIM_TEMPERROR) }, .ndkim = 1 };
+                   .dkim = { DK("attacker.example", IK_DKIM_TEMPERROR) },
+                   .ndkim = 1 };
     ASSERT_EQ(eval(&f, &in, NULL)->result, IK_DMARC_FAIL);
     in.dkim[0] = (ik_dmarc_dkim)DK("example.com", IK_DKIM_TEMPERROR);
     ASSERT_EQ(eval(&f, &in, NULL)->result, IK_DMARC_TEMPERROR);
@@ -771,7 +814,8 @@ static void eval_dns_failures(void)
     ASSERT_EQ(o->disposition, IK_DMARC_P_NONE);
     ASSERT_TRUE(memmem(o->reason.p, o->reason.len, "_dmarc.example.com", 18) != NULL);
     /* the author's policy is fine, but an identifier's walk fails */
-    eval_in in2 = { .from = "walk.example", .mailfrom = "x@mail.other.example",
+    eval_in in2 = { .from = "walk.example",
+                    .mailfrom = "x@mail.other.example",
                     .spf = IK_SPF_PASS };
     o = eval(&f, &in2, NULL);
     ASSERT_EQ(o->result, IK_DMARC_TEMPERROR); /* alignment unknown */
@@ -786,7 +830,8 @@ static void eval_tree_walk_is_bounded(void)
 {
     fixture f = fx_new("_dmarc.c.d.e.f.g.h.i.j.mail.example.com. TXT \"v=DMARC1; p=none\"\n"
                        "_dmarc.example.com. TXT \"v=DMARC1; p=reject\"\n");
-    eval_in in = { .from = "a.b.c.d.e.f.g.h.i.j.mail.example.com", .mailfrom = "x@attacker.example",
+    eval_in in = { .from = "a.b.c.d.e.f.g.h.i.j.mail.example.com",
+                   .mailfrom = "x@attacker.example",
                    .spf = IK_SPF_PASS };
     unsigned rounds;
     const ik_dmarc_outcome *o = eval(&f, &in, &rounds);
@@ -804,7 +849,8 @@ static void eval_psd_records(void)
                        "a.bank.example. A 192.0.2.1\n"
                        "_dmarc.sub.example.com. TXT \"v=DMARC1; p=none; psd=n\"\n"
                        "_dmarc.example.com. TXT \"v=DMARC1; p=reject\"\n");
-    eval_in in = { .from = "a.bank.example", .mailfrom = "x@mail.a.bank.example",
+    eval_in in = { .from = "a.bank.example",
+                   .mailfrom = "x@mail.a.bank.example",
                    .spf = IK_SPF_PASS };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ASSERT_EQ(o->result, IK_DMARC_PASS);
@@ -814,8 +860,7 @@ static void eval_psd_records(void)
     ASSERT_EQ(o->result, IK_DMARC_FAIL);
     ASSERT_EQ(o->disposition, IK_DMARC_P_QUARANTINE);
     ASSERT_STR(o->domains[0].policy_domain, "bank.example");
-    eval_in in2 = { .from = "x.sub.example.com", .mailfrom = "x@example.com",
-                    .spf = IK_SPF_PASS };
+    eval_in in2 = { .from = "x.sub.example.com", .mailfrom = "x@example.com", .spf = IK_SPF_PASS };
     o = eval(&f, &in2, NULL);
     ASSERT_EQ(o->result, IK_DMARC_FAIL); /* org sub.example.com vs example.com */
     ASSERT_EQ(o->disposition, IK_DMARC_P_NONE);
@@ -827,8 +872,11 @@ static void eval_overrides(void)
     fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=reject; pct=50\"\n"
                        "_dmarc.t.example. TXT \"v=DMARC1; p=reject; t=y\"\n"
                        "_dmarc.z.example. TXT \"v=DMARC1; p=reject; pct=0\"\n");
-    eval_in in = { .spec = IK_DMARC_SPEC_7489, .from = "example.com",
-                   .mailfrom = "x@attacker.example", .spf = IK_SPF_FAIL, .sample = 49 };
+    eval_in in = { .spec = IK_DMARC_SPEC_7489,
+                   .from = "example.com",
+                   .mailfrom = "x@attacker.example",
+                   .spf = IK_SPF_FAIL,
+                   .sample = 49 };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ASSERT_EQ(o->disposition, IK_DMARC_P_REJECT);
     in.sample = 50;
@@ -909,7 +957,8 @@ static void eval_several_author_domains_strictest_fail(void)
     fixture f = fx_new("_dmarc.a.example. TXT \"v=DMARC1; p=quarantine\"\n"
                        "_dmarc.b.example. TXT \"v=DMARC1; p=reject\"\n"
                        "_dmarc.c.example. TXT \"v=DMARC1; p=reject\"\n");
-    eval_in in = { .from = "x@a.example, y@b.example, z@c.example", .mailfrom = "q@c.example",
+    eval_in in = { .from = "x@a.example, y@b.example, z@c.example",
+                   .mailfrom = "q@c.example",
                    .spf = IK_SPF_PASS };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ASSERT_EQ(o->ndomains, 3);
@@ -919,8 +968,8 @@ static void eval_several_author_domains_strictest_fail(void)
     ASSERT_EQ(o->domains[2].result, IK_DMARC_PASS);
     ik_str ar = ik_dmarc_authres(f.a, o);
     ASSERT_TRUE(memmem(ar.p, ar.len, "header.from=a.example", 21) != NULL);
-    ASSERT_TRUE(memmem(ar.p, ar.len, "; dmarc=fail (p=reject dis=reject) header.from=b.example",
-                       56) != NULL);
+    ASSERT_TRUE(memmem(ar.p, ar.len, "; dmarc=fail (p=reject dis=reject) header.from=b.example", 56)
+                != NULL);
     fx_free(&f);
 }
 
@@ -928,7 +977,8 @@ static void eval_np_uses_nxdomain_only(void)
 {
     fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=none; sp=quarantine; np=reject\"\n"
                        "txt.example.com. TXT \"hello\"\n");
-    eval_in in = { .from = "ghost.example.com", .mailfrom = "x@attacker.example",
+    eval_in in = { .from = "ghost.example.com",
+                   .mailfrom = "x@attacker.example",
                    .spf = IK_SPF_FAIL };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ASSERT_EQ(o->disposition, IK_DMARC_P_REJECT);
@@ -943,20 +993,27 @@ static void eval_np_uses_nxdomain_only(void)
 
 static void eval_report_destinations(void)
 {
-    fixture f = fx_new(
-        "_dmarc.example.com. TXT \"v=DMARC1; p=none; rua=mailto:a@example.com,"
-        "mailto:b@reports.example.com,mailto:c@third.example,mailto:d@nobody.example,"
-        "mailto:e@override.example,mailto:f@bad.example,https://x.example/r; "
-        "ruf=mailto:g@third.example\"\n"
-        "example.com._report._dmarc.third.example. TXT \"v=DMARC1\"\n"
-        "example.com._report._dmarc.override.example. TXT \"v=DMARC1; rua=mailto:o1@override.example,mailto:o2@override.example\"\n"
-        "example.com._report._dmarc.bad.example. TXT \"v=DMARC1; rua=mailto:x@elsewhere.example\"\n");
-    eval_in in = { .from = "example.com", .mailfrom = "x@example.com", .spf = IK_SPF_PASS,
+    fixture f =
+        fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=none; rua=mailto:a@example.com,"
+               "mailto:b@reports.example.com,mailto:c@third.example,mailto:d@nobody.example,"
+               "mailto:e@override.example,mailto:f@bad.example,https://x.example/r; "
+               "ruf=mailto:g@third.example\"\n"
+               "example.com._report._dmarc.third.example. TXT \"v=DMARC1\"\n"
+               "example.com._report._dmarc.override.example. TXT \"v=DMARC1; "
+               "rua=mailto:o1@override.example,mailto:o2@override.example\"\n"
+               "example.com._report._dmarc.bad.example. TXT \"v=DMARC1; "
+               "rua=mailto:x@elsewhere.example\"\n");
+    eval_in in = { .from = "example.com",
+                   .mailfrom = "x@example.com",
+                   .spf = IK_SPF_PASS,
                    .flags = IK_DMARC_OPT_REPORT_URIS };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     const ik_dmarc_domain_outcome *x = &o->domains[0];
     ASSERT_EQ(x->nrua, 8);
-    struct { const char *addr; ik_dmarc_dest_status st; } want[] = {
+    struct {
+        const char *addr;
+        ik_dmarc_dest_status st;
+    } want[] = {
         { "a@example.com", IK_DMARC_DEST_INTERNAL },
         { "b@reports.example.com", IK_DMARC_DEST_INTERNAL },
         { "c@third.example", IK_DMARC_DEST_AUTHORIZED },
@@ -971,8 +1028,8 @@ static void eval_report_destinations(void)
             ASSERT_STR(x->rua[i].uri.address, want[i].addr);
         if (x->rua[i].status != want[i].st)
             IK_TEST_FAIL_("rua[%zu]: %s", i, ik_dmarc_dest_status_name(x->rua[i].status));
-        ASSERT_EQ(x->rua[i].usable, want[i].st == IK_DMARC_DEST_INTERNAL ||
-                                        want[i].st == IK_DMARC_DEST_AUTHORIZED);
+        ASSERT_EQ(x->rua[i].usable,
+                  want[i].st == IK_DMARC_DEST_INTERNAL || want[i].st == IK_DMARC_DEST_AUTHORIZED);
     }
     ASSERT_EQ(x->nruf, 1);
     ASSERT_EQ(x->ruf[0].status, IK_DMARC_DEST_AUTHORIZED);
@@ -995,10 +1052,11 @@ static void eval_7489_mode_needs_psl_and_uses_it(void)
     ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("a.b.example.co.uk")),
                "example.co.uk");
     ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("co.uk")), "co.uk");
-    ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("x.blogspot.com")),
-               "x.blogspot.com");
-    eval_in in = { .spec = IK_DMARC_SPEC_7489, .from = "mail.example.co.uk",
-                   .mailfrom = "b@bounce.example.co.uk", .spf = IK_SPF_PASS };
+    ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("x.blogspot.com")), "x.blogspot.com");
+    eval_in in = { .spec = IK_DMARC_SPEC_7489,
+                   .from = "mail.example.co.uk",
+                   .mailfrom = "b@bounce.example.co.uk",
+                   .spf = IK_SPF_PASS };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ASSERT_EQ(o->result, IK_DMARC_PASS);
     ASSERT_EQ(o->dns_queries, 2);
@@ -1009,10 +1067,14 @@ static void eval_7489_mode_needs_psl_and_uses_it(void)
 
 static void eval_failure_report_triggers(void)
 {
-    fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=none; fo=1:d; ruf=mailto:f@example.com\"\n"
-                       "_dmarc.zero.example. TXT \"v=DMARC1; p=none; ruf=mailto:f@zero.example\"\n");
-    eval_in in = { .from = "example.com", .mailfrom = "x@example.com", .spf = IK_SPF_PASS,
-                   .dkim = { DK("example.com", IK_DKIM_FAIL) }, .ndkim = 1 };
+    fixture f =
+        fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=none; fo=1:d; ruf=mailto:f@example.com\"\n"
+               "_dmarc.zero.example. TXT \"v=DMARC1; p=none; ruf=mailto:f@zero.example\"\n");
+    eval_in in = { .from = "example.com",
+                   .mailfrom = "x@example.com",
+                   .spf = IK_SPF_PASS,
+                   .dkim = { DK("example.com", IK_DKIM_FAIL) },
+                   .ndkim = 1 };
     const ik_dmarc_outcome *o = eval(&f, &in, NULL);
     ik_dmarc_auth auth;
     memset(&auth, 0, sizeof(auth));
@@ -1028,8 +1090,9 @@ static void eval_failure_report_triggers(void)
 
 static void eval_survives_oom_at_every_allocation(void)
 {
-    fixture f = fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=reject; rua=mailto:r@third.example\"\n"
-                       "example.com._report._dmarc.third.example. TXT \"v=DMARC1\"\n");
+    fixture f =
+        fx_new("_dmarc.example.com. TXT \"v=DMARC1; p=reject; rua=mailto:r@third.example\"\n"
+               "example.com._report._dmarc.third.example. TXT \"v=DMARC1\"\n");
     int completed = 0;
     for (long fail = 0; fail < 400 && !completed; fail++) {
         ik_test_alloc t;
@@ -1038,8 +1101,8 @@ static void eval_survives_oom_at_every_allocation(void)
         if (a == NULL)
             continue;
         ik_dmarc_from from;
-        ik_status st = ik_dmarc_author_from_value(a, IK_STR_LIT("Someone <x@news.example.com>"),
-                                                  &from);
+        ik_status st =
+            ik_dmarc_author_from_value(a, IK_STR_LIT("Someone <x@news.example.com>"), &from);
         ASSERT_TRUE(st == IK_OK || st == IK_ENOMEM);
         if (st == IK_OK) {
             ik_dmarc_dkim k = DK("example.com", IK_DKIM_PASS);

@@ -118,8 +118,8 @@ static void dns_rdata_decodes_names_and_refuses_malformed_ones(void)
 {
     ik_arena *a = ik_arena_new(NULL);
     ik_dns_rr rr;
-    static const uint8_t mx[] = { 0, 10, 4, 'M', 'a', 'i', 'l', 7, 'e', 'x', 'a', 'm',
-                                  'p', 'l', 'e', 0 };
+    static const uint8_t mx[] = { 0,   10,  4,   'M', 'a', 'i', 'l', 7,
+                                  'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
     ASSERT_OK(ik_dns_rdata_decode(a, IK_DNS_T_MX, mx, sizeof(mx), &rr));
     ASSERT_EQ(rr.u.mx.pref, 10);
     ASSERT_STR(rr.u.mx.host, "mail.example");
@@ -216,8 +216,8 @@ static void dns_answer_add_rdata_grows_and_keeps_min_ttl(void)
     uint8_t addr[4] = { 198, 51, 100, 0 };
     for (int i = 0; i < 40; i++) {
         addr[3] = (uint8_t)i;
-        ASSERT_OK(ik_dns_answer_add_rdata(a, ans, IK_DNS_T_A, (uint32_t)(1000 - i * 7 % 13),
-                                          addr, 4));
+        ASSERT_OK(
+            ik_dns_answer_add_rdata(a, ans, IK_DNS_T_A, (uint32_t)(1000 - i * 7 % 13), addr, 4));
     }
     ASSERT_EQ(ans->nrr, 40);
     ASSERT_EQ(ans->status, IK_DNS_OK);
@@ -242,8 +242,7 @@ static void dns_answer_add_rdata_reports_oom(void)
     ik_dns_answer *ans = ik_dns_answer_new(a, IK_DNS_NODATA);
     ik_arena_set_limit(a, ik_arena_used(a) + 64);
     static const uint8_t txt[200] = { 199 };
-    ASSERT_STATUS(ik_dns_answer_add_rdata(a, ans, IK_DNS_T_TXT, 1, txt, sizeof(txt)),
-                  IK_ENOMEM);
+    ASSERT_STATUS(ik_dns_answer_add_rdata(a, ans, IK_DNS_T_TXT, 1, txt, sizeof(txt)), IK_ENOMEM);
     ASSERT_EQ(ans->nrr, 0);
     ik_arena_free(a);
 }
@@ -303,7 +302,7 @@ static ik_status fake_wait(void *self)
 
 static const ik_resolver_ops sync_ops = { "sync", fake_resolve, NULL, NULL, NULL, NULL, NULL };
 static const ik_resolver_ops async_ops = { "async", fake_resolve, fake_submit, NULL,
-                                           NULL, fake_wait, NULL };
+                                           NULL,    fake_wait,    NULL };
 
 static ik_dns_query *make_list(ik_arena *a, int n)
 {

@@ -115,8 +115,8 @@ static void header_canon_rules(void)
 
 /* ---- DomainKey-Signature ------------------------------------------------- */
 
-#define GOOD_SIG                                                               \
-    "DomainKey-Signature: a=rsa-sha1; c=nofws; d=example.com; h=from:to:\r\n" \
+#define GOOD_SIG                                                                                   \
+    "DomainKey-Signature: a=rsa-sha1; c=nofws; d=example.com; h=from:to:\r\n"                      \
     "\tsubject; q=dns; s=sel; b=dGVzdA\r\n\t=="
 
 static ik_status parse_sig(ik_arena *a, const char *f, size_t len, ik_dk_sig *s, ik_str *why)
@@ -131,8 +131,8 @@ static void sig_expect(const char *field, ik_status want, const char *why_part)
     ik_str why;
     ik_status st = parse_sig(a, field, strlen(field), &s, &why);
     if (st != want)
-        IK_TEST_FAIL_("\"%s\": got %s (%.*s), want %s", field, ik_status_name(st),
-                      (int)why.len, why.p ? why.p : "", ik_status_name(want));
+        IK_TEST_FAIL_("\"%s\": got %s (%.*s), want %s", field, ik_status_name(st), (int)why.len,
+                      why.p ? why.p : "", ik_status_name(want));
     if (why_part != NULL && (why.p == NULL || strstr(why.p, why_part) == NULL))
         IK_TEST_FAIL_("\"%s\": reason \"%.*s\" lacks \"%s\"", field, (int)why.len,
                       why.p ? why.p : "", why_part);
@@ -173,26 +173,26 @@ static void sig_parse_malformed(void)
     sig_expect("DomainKey-Signature: d=ex(ample.com; s=s; b=dGVzdA==", IK_ESYNTAX, "d= is not");
     sig_expect("DomainKey-Signature: d=example.com; b=dGVzdA==", IK_ESYNTAX, "s= tag missing");
     sig_expect("DomainKey-Signature: d=example.com; s=a..b; b=dGVzdA==", IK_ESYNTAX, "s= is");
-    sig_expect("DomainKey-Signature: a=rsa-sha256; d=example.com; s=s; b=dGVzdA==",
-               IK_ESYNTAX, "unsupported a=");
+    sig_expect("DomainKey-Signature: a=rsa-sha256; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
+               "unsupported a=");
     sig_expect("DomainKey-Signature: c=relaxed; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
                "unsupported c=");
     sig_expect("DomainKey-Signature: q=; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
                "q= is empty");
     sig_expect("DomainKey-Signature: q=bogus; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
                "unsupported q=");
-    sig_expect("DomainKey-Signature: h=; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
-               "empty name");
+    sig_expect("DomainKey-Signature: h=; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX, "empty name");
     sig_expect("DomainKey-Signature: h=from::to; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
                "empty name");
     sig_expect("DomainKey-Signature: h=fr om; d=example.com; s=s; b=dGVzdA==", IK_ESYNTAX,
                "bad field name");
-    sig_expect("DomainKey-Signature: d=example.com; d=example.org; s=s; b=dGVzdA==",
-               IK_ESYNTAX, NULL);
+    sig_expect("DomainKey-Signature: d=example.com; d=example.org; s=s; b=dGVzdA==", IK_ESYNTAX,
+               NULL);
     sig_expect("DomainKey-Signature: d=example.com; s=s; b=dGVzdA==; =x", IK_ESYNTAX, NULL);
     /* Case of the algorithm and canonicalization names does not matter. */
     sig_expect("DomainKey-Signature: a=RSA-SHA1; c=NoFWS; q=DNS; d=example.com; s=s; "
-               "b=dGVzdA==", IK_OK, NULL);
+               "b=dGVzdA==",
+               IK_OK, NULL);
     /* Unknown tags are ignored. */
     sig_expect("DomainKey-Signature: x=1; d=example.com; s=s; b=dGVzdA==", IK_OK, NULL);
 }
@@ -260,8 +260,8 @@ static void sig_parse_oversized(void)
 /* ---- key and policy records ---------------------------------------------- */
 
 typedef struct keys {
-    ik_pkey *rsa;    /* 1024-bit */
-    char *p64;       /* its p= */
+    ik_pkey *rsa; /* 1024-bit */
+    char *p64;    /* its p= */
 } keys;
 
 static void keys_init(keys *k)
@@ -290,8 +290,8 @@ static void key_expect(const char *rec, ik_status want, const char *why_part)
     ik_str why;
     ik_status st = ik_dk_key_parse(a, ik_str_c(rec), &k, &why);
     if (st != want)
-        IK_TEST_FAIL_("\"%.60s\": got %s (%.*s), want %s", rec, ik_status_name(st),
-                      (int)why.len, why.p ? why.p : "", ik_status_name(want));
+        IK_TEST_FAIL_("\"%.60s\": got %s (%.*s), want %s", rec, ik_status_name(st), (int)why.len,
+                      why.p ? why.p : "", ik_status_name(want));
     if (why_part != NULL && (why.p == NULL || strstr(why.p, why_part) == NULL))
         IK_TEST_FAIL_("\"%.60s\": reason \"%.*s\" lacks \"%s\"", rec, (int)why.len,
                       why.p ? why.p : "", why_part);
@@ -314,8 +314,7 @@ static void key_parse_records(void)
     ASSERT_FALSE(k.revoked);
     ASSERT_EQ(ik_pkey_bits(k.pkey), 1024);
     /* DKIM-style records are accepted when they suit DomainKeys. */
-    key_expect(ik_arena_printf(a, "v=DKIM1; h=sha1:sha256; s=email; p=%s", ks.p64), IK_OK,
-               NULL);
+    key_expect(ik_arena_printf(a, "v=DKIM1; h=sha1:sha256; s=email; p=%s", ks.p64), IK_OK, NULL);
     key_expect(ik_arena_printf(a, "t=s:y; p=%s", ks.p64), IK_OK, NULL);
     key_expect("k=rsa; p=", IK_OK, NULL);
     key_expect("p=", IK_OK, NULL);
@@ -401,27 +400,25 @@ static void mailbox_extraction(void)
     static const char *const bad[] = { " evil doer", "", " <a@b.c", " @b.c", " a@", " (x@y.z)" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ik_str addr, local, domain;
-        ASSERT_STATUS(ik_dk_mailbox(a, ik_str_c(bad[i]), &addr, &local, &domain),
-                      IK_ENOTFOUND);
+        ASSERT_STATUS(ik_dk_mailbox(a, ik_str_c(bad[i]), &addr, &local, &domain), IK_ENOTFOUND);
     }
     ik_arena_free(a);
 }
 
 /* ---- sign -> verify ------------------------------------------------------ */
 
-static const char base_msg[] =
-    "Received: from relay.example.net\r\n"
-    "From: Jo Hn <john@mail.example.com>\r\n"
-    "To: someone@example.org\r\n"
-    "Subject: a test\r\n"
-    " folded\r\n"
-    "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
-    "\r\n"
-    "Hello  there,\r\n"
-    "\r\n"
-    "  indented line\r\n"
-    "\r\n"
-    "\r\n";
+static const char base_msg[] = "Received: from relay.example.net\r\n"
+                               "From: Jo Hn <john@mail.example.com>\r\n"
+                               "To: someone@example.org\r\n"
+                               "Subject: a test\r\n"
+                               " folded\r\n"
+                               "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+                               "\r\n"
+                               "Hello  there,\r\n"
+                               "\r\n"
+                               "  indented line\r\n"
+                               "\r\n"
+                               "\r\n";
 
 typedef struct world {
     keys k;
@@ -454,8 +451,8 @@ static void world_free(world *w)
 }
 
 /* Signs msg; returns "field CRLF msg" (arena a). */
-static char *sign_msg(world *w, ik_arena *a, const char *msg, const char *selector,
-                      ik_dk_canon c, const char *headers, size_t chunk)
+static char *sign_msg(world *w, ik_arena *a, const char *msg, const char *selector, ik_dk_canon c,
+                      const char *headers, size_t chunk)
 {
     ik_dk_sign_params p;
     ik_dk_sign_params_init(&p);
@@ -502,8 +499,8 @@ static void expect_verify(world *w, const char *msg, ik_dk_result want, const ch
     for (size_t chunk = 0; chunk < 4; chunk++) {
         vres r = verify_msg(w, msg, chunk ? chunk * 7 - 6 : 0, 0);
         if (r.result != want)
-            IK_TEST_FAIL_("chunk %zu: got %s (%s), want %s\n%s", chunk,
-                          ik_dk_result_name(r.result), r.reason, ik_dk_result_name(want), msg);
+            IK_TEST_FAIL_("chunk %zu: got %s (%s), want %s\n%s", chunk, ik_dk_result_name(r.result),
+                          r.reason, ik_dk_result_name(want), msg);
         if (why_part != NULL && strstr(r.reason, why_part) == NULL)
             IK_TEST_FAIL_("reason \"%s\" lacks \"%s\"", r.reason, why_part);
     }
@@ -569,14 +566,13 @@ static void sign_verify_mutations(void)
     expect_verify(&w, replace(a, with_h, "a test", "b test"), IK_DK_FAIL, NULL);
     /* A Sender added and signed (no h=) makes the identity foreign
      * (Mail::DKIM bad_dk_2). */
-    expect_verify(&w, replace(a, simple, "To: ", "Sender: x@evil.test\r\nTo: "),
-                  IK_DK_PERMERROR, "neither the signing address");
+    expect_verify(&w, replace(a, simple, "To: ", "Sender: x@evil.test\r\nTo: "), IK_DK_PERMERROR,
+                  "neither the signing address");
     /* A From in another domain. */
-    expect_verify(&w, replace(a, simple, "mail.example.com", "example.org"), IK_DK_PERMERROR,
-                  NULL);
+    expect_verify(&w, replace(a, simple, "mail.example.com", "example.org"), IK_DK_PERMERROR, NULL);
     /* A From in a sibling domain that merely ends the same way. */
-    expect_verify(&w, replace(a, simple, "mail.example.com", "notexample.com"),
-                  IK_DK_PERMERROR, NULL);
+    expect_verify(&w, replace(a, simple, "mail.example.com", "notexample.com"), IK_DK_PERMERROR,
+                  NULL);
     /* A broken b=. */
     expect_verify(&w, replace(a, simple, "b=", "b=*"), IK_DK_PERMERROR, "b=");
     ik_arena_free(a);
@@ -733,12 +729,9 @@ static void sender_policy(void)
         const char *domain;
         ik_dk_policy_verdict want;
     } cases[] = {
-        { "mail.example.com", IK_DK_POLICY_REJECT },
-        { "testing.example", IK_DK_POLICY_NEUTRAL },
-        { "some.example", IK_DK_POLICY_NEUTRAL },
-        { "bad.example", IK_DK_POLICY_NEUTRAL },
-        { "none.example", IK_DK_POLICY_NEUTRAL },
-        { "slow.example", IK_DK_POLICY_TEMPERROR },
+        { "mail.example.com", IK_DK_POLICY_REJECT }, { "testing.example", IK_DK_POLICY_NEUTRAL },
+        { "some.example", IK_DK_POLICY_NEUTRAL },    { "bad.example", IK_DK_POLICY_NEUTRAL },
+        { "none.example", IK_DK_POLICY_NEUTRAL },    { "slow.example", IK_DK_POLICY_TEMPERROR },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *m = replace(a, base_msg, "mail.example.com", cases[i].domain);

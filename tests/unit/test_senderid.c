@@ -7,8 +7,8 @@
 
 #include "ik_test.h"
 #include "inkan/arena.h"
-#include "inkan/header.h"
 #include "inkan/dns.h"
+#include "inkan/header.h"
 #include "inkan/ip.h"
 #include "inkan/senderid.h"
 
@@ -38,8 +38,8 @@ static void expect_pra(const char *hdrs, const char *field, unsigned step, const
 {
     pra_res r = pra_of(hdrs);
     if (r.pra.reason != IK_PRA_FOUND)
-        IK_TEST_FAIL_("no PRA (%s): %.*s", ik_pra_reason_name(r.pra.reason),
-                      (int)r.pra.problem.len, r.pra.problem.p);
+        IK_TEST_FAIL_("no PRA (%s): %.*s", ik_pra_reason_name(r.pra.reason), (int)r.pra.problem.len,
+                      r.pra.problem.p);
     ASSERT_STR(r.pra.field_name, field);
     ASSERT_EQ(r.pra.step, step);
     ASSERT_STR(r.pra.mailbox.addr_spec, addr);
@@ -132,8 +132,7 @@ static void pra_older_resent_sender_loses_to_newer_resent_from(void)
 
 static void pra_selected_malformed_field_never_falls_back(void)
 {
-    expect_no_pra("Resent-Sender: not an address\r\nFrom: a@example.com\r\n\r\n",
-                  IK_PRA_MALFORMED);
+    expect_no_pra("Resent-Sender: not an address\r\nFrom: a@example.com\r\n\r\n", IK_PRA_MALFORMED);
     expect_no_pra("Resent-From: broken@\r\nFrom: a@example.com\r\n\r\n", IK_PRA_MALFORMED);
     expect_no_pra("Sender: s@\r\nFrom: a@example.com\r\n\r\n", IK_PRA_MALFORMED);
 }
@@ -182,8 +181,7 @@ static void pra_survives_odd_header_sections(void)
     ASSERT_EQ(r.pra.reason, IK_PRA_MALFORMED);
     ik_arena_free(r.a);
     /* A malformed line named nothing does not count as any field. */
-    expect_pra("From a@evil.example\r\nFrom: a@example.com\r\n\r\n", "from", 4,
-               "a@example.com");
+    expect_pra("From a@evil.example\r\nFrom: a@example.com\r\n\r\n", "from", 4, "a@example.com");
     ik_arena *a = ik_arena_new(NULL);
     ik_pra p;
     ASSERT_OK(ik_pra_select(a, NULL, 0, &p));
@@ -373,8 +371,8 @@ static ik_status one_record_resolve(void *self, ik_arena *a, ik_dns_query *q)
     return IK_OK;
 }
 
-static const ik_resolver_ops one_record_ops = { "test", one_record_resolve, NULL, NULL,
-                                                NULL, NULL, NULL };
+static const ik_resolver_ops one_record_ops = { "test", one_record_resolve, NULL, NULL, NULL, NULL,
+                                                NULL };
 
 static void senderid_blocking_check_with_a_resolver(void)
 {

@@ -23,12 +23,30 @@ typedef struct zrec {
     size_t vlen;   /* TXT only; 0 = strlen */
 } zrec;
 
-#define ZTXT(n, v) { n, IK_DNS_T_TXT, v, sizeof(v) - 1 }
-#define ZA(n, v) { n, IK_DNS_T_A, v, 0 }
-#define ZAAAA(n, v) { n, IK_DNS_T_AAAA, v, 0 }
-#define ZMX(n, v) { n, IK_DNS_T_MX, v, 0 }
-#define ZPTR(n, v) { n, IK_DNS_T_PTR, v, 0 }
-#define ZTIMEOUT(n) { n, ZT_TIMEOUT, NULL, 0 }
+#define ZTXT(n, v)                                                                                 \
+    {                                                                                              \
+        n, IK_DNS_T_TXT, v, sizeof(v) - 1                                                          \
+    }
+#define ZA(n, v)                                                                                   \
+    {                                                                                              \
+        n, IK_DNS_T_A, v, 0                                                                        \
+    }
+#define ZAAAA(n, v)                                                                                \
+    {                                                                                              \
+        n, IK_DNS_T_AAAA, v, 0                                                                     \
+    }
+#define ZMX(n, v)                                                                                  \
+    {                                                                                              \
+        n, IK_DNS_T_MX, v, 0                                                                       \
+    }
+#define ZPTR(n, v)                                                                                 \
+    {                                                                                              \
+        n, IK_DNS_T_PTR, v, 0                                                                      \
+    }
+#define ZTIMEOUT(n)                                                                                \
+    {                                                                                              \
+        n, ZT_TIMEOUT, NULL, 0                                                                     \
+    }
 
 typedef struct tzone {
     const zrec *r;
@@ -104,9 +122,7 @@ static ik_status tz_resolve(void *self, ik_arena *a, ik_dns_query *q)
             rr->u.mx.host = ik_str_c(sp ? sp + 1 : "");
             break;
         }
-        default:
-            rr->u.name = ik_str_c(r->v);
-            break;
+        default: rr->u.name = ik_str_c(r->v); break;
         }
         ans->status = IK_DNS_OK;
     }
@@ -151,11 +167,11 @@ static ik_spf_result check(const zrec *zr, size_t n, const char *ip, const char 
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 #define RES(r) ik_spf_result_name(r)
-#define ASSERT_RESULT(got, want)                                                         \
-    do {                                                                                 \
-        ik_spf_result g_ = (got), w_ = (want);                                          \
-        if (g_ != w_)                                                                    \
-            IK_TEST_FAIL_("%s: got %s, want %s", #got, RES(g_), RES(w_));                \
+#define ASSERT_RESULT(got, want)                                                                   \
+    do {                                                                                           \
+        ik_spf_result g_ = (got), w_ = (want);                                                     \
+        if (g_ != w_)                                                                              \
+            IK_TEST_FAIL_("%s: got %s, want %s", #got, RES(g_), RES(w_));                          \
     } while (0)
 
 /* Does str contain lit? */
@@ -180,16 +196,17 @@ static void record_parses_every_mechanism_and_modifier(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_spf_record *r;
     ik_str problem;
-    ASSERT_OK(parse(a, "v=spf1 +all -include:i.example.com ~a ?a:b.example.com/24 "
-                      "a/24//64 mx mx:c.example.com//64 ptr ptr:d.example.com "
-                      "ip4:192.0.2.0/24 ip6:2001:db8::/32 exists:%{i}.x.example.com "
-                      "redirect=r.example.com exp=e.%{d} foo=bar  ",
+    ASSERT_OK(parse(a,
+                    "v=spf1 +all -include:i.example.com ~a ?a:b.example.com/24 "
+                    "a/24//64 mx mx:c.example.com//64 ptr ptr:d.example.com "
+                    "ip4:192.0.2.0/24 ip6:2001:db8::/32 exists:%{i}.x.example.com "
+                    "redirect=r.example.com exp=e.%{d} foo=bar  ",
                     &r, &problem));
     ASSERT_EQ(ik_spf_record_version(r), 1);
     ASSERT_EQ(ik_spf_record_nterms(r), 12);
     static const ik_spf_mech kinds[] = {
-        IK_SPF_MECH_ALL, IK_SPF_MECH_INCLUDE, IK_SPF_MECH_A,  IK_SPF_MECH_A,
-        IK_SPF_MECH_A,   IK_SPF_MECH_MX,      IK_SPF_MECH_MX, IK_SPF_MECH_PTR,
+        IK_SPF_MECH_ALL, IK_SPF_MECH_INCLUDE, IK_SPF_MECH_A,   IK_SPF_MECH_A,
+        IK_SPF_MECH_A,   IK_SPF_MECH_MX,      IK_SPF_MECH_MX,  IK_SPF_MECH_PTR,
         IK_SPF_MECH_PTR, IK_SPF_MECH_IP4,     IK_SPF_MECH_IP6, IK_SPF_MECH_EXISTS,
     };
     for (size_t i = 0; i < N(kinds); i++)
@@ -223,8 +240,8 @@ static void record_parse_is_case_insensitive(void)
     ik_arena *a = ik_arena_new(NULL);
     ik_spf_record *r;
     ik_str problem;
-    ASSERT_OK(parse(a, "V=SpF1 A:Example.COM MX IP4:192.0.2.1 Redirect=x.example.com", &r,
-                    &problem));
+    ASSERT_OK(
+        parse(a, "V=SpF1 A:Example.COM MX IP4:192.0.2.1 Redirect=x.example.com", &r, &problem));
     ASSERT_EQ(ik_spf_record_nterms(r), 3);
     ASSERT_STR(ik_spf_record_redirect(r), "x.example.com");
     ASSERT_OK(parse(a, "v=spf1", &r, &problem));
@@ -249,24 +266,68 @@ static void record_parse_names_the_offending_term(void)
 static void record_parse_rejects_malformed_terms(void)
 {
     static const char *bad[] = {
-        "v=spf1 -all.", "v=spf1 -all:foo", "v=spf1 all/8", "v=spf1 ip4", "v=spf1 ip4:",
-        "v=spf1 ip4:1.2.3", "v=spf1 ip4:1.2.3.4/33", "v=spf1 ip4:1.2.3.4/032",
-        "v=spf1 ip4:1.2.3.4//32", "v=spf1 ip4:1.2.3.4:8080", "v=spf1 ip4:01.2.3.4",
-        "v=spf1 ip6", "v=spf1 ip6:::1/129", "v=spf1 ip6::CAFE::BABE", "v=spf1 ip6:::1//33",
-        "v=spf1 a:museum", "v=spf1 a:museum.", "v=spf1 a:111.222.33.44", "v=spf1 a:abc.123",
-        "v=spf1 a:example.-com", "v=spf1 a:example.com:8080", "v=spf1 a:foo-bar",
-        "v=spf1 a/24/64", "v=spf1 a//129", "v=spf1 a/33", "v=spf1 a:", "v=spf1 mx:",
-        "v=spf1 include", "v=spf1 include:", "v=spf1 include:a.example.com/24",
-        "v=spf1 exists", "v=spf1 exists:", "v=spf1 exists:a.example.com/24", "v=spf1 ptr/0",
-        "v=spf1 ptr:", "v=spf1 redirect=", "v=spf1 exp=", "v=spf1 exp=-all",
+        "v=spf1 -all.",
+        "v=spf1 -all:foo",
+        "v=spf1 all/8",
+        "v=spf1 ip4",
+        "v=spf1 ip4:",
+        "v=spf1 ip4:1.2.3",
+        "v=spf1 ip4:1.2.3.4/33",
+        "v=spf1 ip4:1.2.3.4/032",
+        "v=spf1 ip4:1.2.3.4//32",
+        "v=spf1 ip4:1.2.3.4:8080",
+        "v=spf1 ip4:01.2.3.4",
+        "v=spf1 ip6",
+        "v=spf1 ip6:::1/129",
+        "v=spf1 ip6::CAFE::BABE",
+        "v=spf1 ip6:::1//33",
+        "v=spf1 a:museum",
+        "v=spf1 a:museum.",
+        "v=spf1 a:111.222.33.44",
+        "v=spf1 a:abc.123",
+        "v=spf1 a:example.-com",
+        "v=spf1 a:example.com:8080",
+        "v=spf1 a:foo-bar",
+        "v=spf1 a/24/64",
+        "v=spf1 a//129",
+        "v=spf1 a/33",
+        "v=spf1 a:",
+        "v=spf1 mx:",
+        "v=spf1 include",
+        "v=spf1 include:",
+        "v=spf1 include:a.example.com/24",
+        "v=spf1 exists",
+        "v=spf1 exists:",
+        "v=spf1 exists:a.example.com/24",
+        "v=spf1 ptr/0",
+        "v=spf1 ptr:",
+        "v=spf1 redirect=",
+        "v=spf1 exp=",
+        "v=spf1 exp=-all",
         "v=spf1 redirect=a.example.com redirect=b.example.com",
-        "v=spf1 exp=a.example.com exp=b.example.com", "v=spf1 1up=foo", "v=spf1 =all",
-        "v=spf1 redirect:a.example.com", "v=spf1 moo.cow/far_out=man:dog/cat",
-        "v=spf1 foo=%abc", "v=spf1 a:%{x}.example.com", "v=spf1 a:%{r}.example.com",
-        "v=spf1 a:%{d0}.example.com", "v=spf1 exists:foo%.example.com",
-        "v=spf1 exists:%(ir).example.com", "v=spf1 a:ex\x01" "mple.com", "v=spf1 \x80" "a -all",
-        "v=spf1 a:\xc3\xa9" ".example.com", "v=spf1 a\t-all", "v=spf1 a:b.example.com\r",
-        "v=spf1 ip4:192.0.2.5\n", "v=spf1 unknown", "v=spf1 +", "v=spf1 -",
+        "v=spf1 exp=a.example.com exp=b.example.com",
+        "v=spf1 1up=foo",
+        "v=spf1 =all",
+        "v=spf1 redirect:a.example.com",
+        "v=spf1 moo.cow/far_out=man:dog/cat",
+        "v=spf1 foo=%abc",
+        "v=spf1 a:%{x}.example.com",
+        "v=spf1 a:%{r}.example.com",
+        "v=spf1 a:%{d0}.example.com",
+        "v=spf1 exists:foo%.example.com",
+        "v=spf1 exists:%(ir).example.com",
+        "v=spf1 a:ex\x01"
+        "mple.com",
+        "v=spf1 \x80"
+        "a -all",
+        "v=spf1 a:\xc3\xa9"
+        ".example.com",
+        "v=spf1 a\t-all",
+        "v=spf1 a:b.example.com\r",
+        "v=spf1 ip4:192.0.2.5\n",
+        "v=spf1 unknown",
+        "v=spf1 +",
+        "v=spf1 -",
     };
     ik_arena *a = ik_arena_new(NULL);
     for (size_t i = 0; i < N(bad); i++) {
@@ -284,12 +345,19 @@ static void record_parse_rejects_malformed_terms(void)
 static void record_parse_accepts_unusual_but_valid_terms(void)
 {
     static const char *good[] = {
-        "v=spf1 a:foo:bar/baz.example.com", "v=spf1 a:foo.example.xn--zckzah",
-        "v=spf1 moo.cow-far_out=man:dog/cat", "v=spf1 default=+", "v=spf1 a:%{d}",
+        "v=spf1 a:foo:bar/baz.example.com",
+        "v=spf1 a:foo.example.xn--zckzah",
+        "v=spf1 moo.cow-far_out=man:dog/cat",
+        "v=spf1 default=+",
+        "v=spf1 a:%{d}",
         "v=spf1 a:macro%%percent%_%_space%-url-space.example.com",
-        "v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d}", "v=spf1 ip6:::1.1.1.1/0",
-        "v=spf1 ip6:Cafe:Babe:8000::/33", "v=spf1 a:.example.com", "v=spf1 x=%{c}%{r}%{t}",
-        "v=spf1 include:o.spf.example.com.", "v=spf1 a:123-4.example.123-4",
+        "v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d}",
+        "v=spf1 ip6:::1.1.1.1/0",
+        "v=spf1 ip6:Cafe:Babe:8000::/33",
+        "v=spf1 a:.example.com",
+        "v=spf1 x=%{c}%{r}%{t}",
+        "v=spf1 include:o.spf.example.com.",
+        "v=spf1 a:123-4.example.123-4",
     };
     ik_arena *a = ik_arena_new(NULL);
     for (size_t i = 0; i < N(good); i++) {
@@ -396,8 +464,8 @@ static ik_spf_macro_env rfc_env(const char *ip)
     return env;
 }
 
-static void expect_expand(const ik_spf_macro_env *env, const char *spec, int explain,
-                          int domain, const char *want)
+static void expect_expand(const ik_spf_macro_env *env, const char *spec, int explain, int domain,
+                          const char *want)
 {
     ik_arena *a = ik_arena_new(NULL);
     ik_str out, problem;
@@ -472,8 +540,8 @@ static void macro_other_letters_and_escapes(void)
 static void macro_rejects_bad_syntax(void)
 {
     static const char *bad[] = {
-        "%", "%x", "%{", "%{d", "%{x}", "%{d0}", "%{d2r", "%{d:}", "%{}", "a b", "%{c}",
-        "%{r}", "%{t}", "\x80", "a\tb",
+        "%",   "%x",  "%{",   "%{d",  "%{x}", "%{d0}", "%{d2r", "%{d:}",
+        "%{}", "a b", "%{c}", "%{r}", "%{t}", "\x80",  "a\tb",
     };
     ik_spf_macro_env env = rfc_env("192.0.2.3");
     ik_arena *a = ik_arena_new(NULL);
@@ -492,15 +560,17 @@ static void macro_truncates_long_domains_from_the_left(void)
     env.sender_domain = IK_STR_LIT("somewhat.long.exp.example.com");
     ik_arena *a = ik_arena_new(NULL);
     ik_str out, problem;
-    ASSERT_OK(ik_spf_macro_expand(a, IK_STR_LIT("foobar.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}."
-                                                "%{o}.example.com"),
+    ASSERT_OK(ik_spf_macro_expand(a,
+                                  IK_STR_LIT("foobar.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}."
+                                             "%{o}.example.com"),
                                   &env, 0, 1, &out, &problem));
     ASSERT_TRUE(out.len <= 253);
     ASSERT_TRUE(out.len > 240);
     ASSERT_TRUE(ik_str_casestarts(out, "somewhat.long."));
     /* no truncation for explanations */
-    ASSERT_OK(ik_spf_macro_expand(a, IK_STR_LIT("foobar.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}."
-                                                "%{o}.example.com"),
+    ASSERT_OK(ik_spf_macro_expand(a,
+                                  IK_STR_LIT("foobar.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}.%{o}."
+                                             "%{o}.example.com"),
                                   &env, 1, 0, &out, &problem));
     ASSERT_EQ(out.len, 258);
     /* trailing dot dropped for domains, kept for text */
@@ -610,9 +680,13 @@ static void eval_record_selection(void)
 static void eval_invalid_domain_is_none_without_dns(void)
 {
     static const char *bad[] = {
-        "u@a..example.com", "u@single", "u@[192.0.2.1]", "u@192.0.2.1",
+        "u@a..example.com",
+        "u@single",
+        "u@[192.0.2.1]",
+        "u@192.0.2.1",
         "u@a1234567890123456789012345678901234567890123456789012345678901234.example.com",
-        "u@exa mple.com", "u@",
+        "u@exa mple.com",
+        "u@",
     };
     static const zrec zr[] = { ZTXT("single", "v=spf1 +all") };
     for (size_t i = 0; i < N(bad); i++) {
@@ -652,8 +726,7 @@ static void eval_identity_rules(void)
     ik_spf_params p;
     memset(&p, 0, sizeof(p));
     p.scope = IK_SPF_SCOPE_HELO;
-    ASSERT_RESULT(check_full(&z, "192.0.2.1", "x@nowhere.example", "helo.example.org", &p, &o,
-                             &a),
+    ASSERT_RESULT(check_full(&z, "192.0.2.1", "x@nowhere.example", "helo.example.org", &p, &o, &a),
                   IK_SPF_FAIL);
     ASSERT_STR(o.domain, "helo.example.org");
     ik_arena_free(a);
@@ -712,8 +785,7 @@ static void eval_redirect_rules(void)
     ik_spf_outcome o;
     ik_arena *a;
     /* redirect target's exp is used, %{d} is the target (RFC 7208 6.2) */
-    ASSERT_RESULT(check_full(&z, "192.0.2.1", "u@r1.example.com", "h", NULL, &o, &a),
-                  IK_SPF_FAIL);
+    ASSERT_RESULT(check_full(&z, "192.0.2.1", "u@r1.example.com", "h", NULL, &o, &a), IK_SPF_FAIL);
     ASSERT_STR(o.explanation, "target says no to 192.0.2.1 (target.example.com)");
     ASSERT_STR(o.domain, "r1.example.com");
     ASSERT_STR(o.record, "v=spf1 redirect=target.example.com exp=x.example.com");
@@ -768,8 +840,7 @@ static void eval_lookup_limit_counts_every_dns_term(void)
                   IK_SPF_PASS); /* exists matched: the fourth DNS term */
     ASSERT_EQ(o.dns_lookups, 4);
     ik_arena_free(a);
-    ASSERT_RESULT(check_full(&z, "192.0.2.1", "u@ten.example.com", "h", NULL, &o, &a),
-                  IK_SPF_PASS);
+    ASSERT_RESULT(check_full(&z, "192.0.2.1", "u@ten.example.com", "h", NULL, &o, &a), IK_SPF_PASS);
     ik_arena_free(a);
     ASSERT_RESULT(check_full(&z, "192.0.2.2", "u@eleven.example.com", "h", NULL, &o, &a),
                   IK_SPF_PERMERROR);
@@ -822,11 +893,16 @@ static void eval_mx_rules(void)
         ZA("mx2.example.com", "198.51.100.2"),
         ZAAAA("mx3.example.com", "2001:db8::3"),
         ZTXT("eleven.example.com", "v=spf1 mx"),
-        ZMX("eleven.example.com", "1 a.example.com"), ZMX("eleven.example.com", "2 b.example.com"),
-        ZMX("eleven.example.com", "3 c.example.com"), ZMX("eleven.example.com", "4 d.example.com"),
-        ZMX("eleven.example.com", "5 e.example.com"), ZMX("eleven.example.com", "6 f.example.com"),
-        ZMX("eleven.example.com", "7 g.example.com"), ZMX("eleven.example.com", "8 h.example.com"),
-        ZMX("eleven.example.com", "9 i.example.com"), ZMX("eleven.example.com", "10 j.example.com"),
+        ZMX("eleven.example.com", "1 a.example.com"),
+        ZMX("eleven.example.com", "2 b.example.com"),
+        ZMX("eleven.example.com", "3 c.example.com"),
+        ZMX("eleven.example.com", "4 d.example.com"),
+        ZMX("eleven.example.com", "5 e.example.com"),
+        ZMX("eleven.example.com", "6 f.example.com"),
+        ZMX("eleven.example.com", "7 g.example.com"),
+        ZMX("eleven.example.com", "8 h.example.com"),
+        ZMX("eleven.example.com", "9 i.example.com"),
+        ZMX("eleven.example.com", "10 j.example.com"),
         ZMX("eleven.example.com", "11 k.example.com"),
         ZTXT("null.example.com", "v=spf1 mx ?all"),
         ZMX("null.example.com", "0 "),
@@ -850,10 +926,8 @@ static void eval_mx_rules(void)
 static void eval_mx_hosts_are_asked_in_parallel(void)
 {
     static const zrec zr[] = {
-        ZTXT("m.example.com", "v=spf1 mx -all"),
-        ZMX("m.example.com", "10 mx1.example.com"),
-        ZMX("m.example.com", "20 mx2.example.com"),
-        ZMX("m.example.com", "30 mx3.example.com"),
+        ZTXT("m.example.com", "v=spf1 mx -all"),    ZMX("m.example.com", "10 mx1.example.com"),
+        ZMX("m.example.com", "20 mx2.example.com"), ZMX("m.example.com", "30 mx3.example.com"),
         ZA("mx3.example.com", "192.0.2.3"),
     };
     tzone z = { zr, N(zr), 0, 0 };
@@ -932,11 +1006,16 @@ static void eval_ptr_rules(void)
         ZA("host.example.org", "192.0.2.99"),
         ZPTR("2.2.0.192.in-addr.arpa", "fake.p.example.com"),
         ZTXT("limit.example.com", "v=spf1 ptr -all"),
-        ZPTR("3.2.0.192.in-addr.arpa", "n1.example.net"), ZPTR("3.2.0.192.in-addr.arpa", "n2.example.net"),
-        ZPTR("3.2.0.192.in-addr.arpa", "n3.example.net"), ZPTR("3.2.0.192.in-addr.arpa", "n4.example.net"),
-        ZPTR("3.2.0.192.in-addr.arpa", "n5.example.net"), ZPTR("3.2.0.192.in-addr.arpa", "n6.example.net"),
-        ZPTR("3.2.0.192.in-addr.arpa", "n7.example.net"), ZPTR("3.2.0.192.in-addr.arpa", "n8.example.net"),
-        ZPTR("3.2.0.192.in-addr.arpa", "n9.example.net"), ZPTR("3.2.0.192.in-addr.arpa", "n10.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n1.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n2.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n3.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n4.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n5.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n6.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n7.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n8.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n9.example.net"),
+        ZPTR("3.2.0.192.in-addr.arpa", "n10.example.net"),
         ZPTR("3.2.0.192.in-addr.arpa", "mx.limit.example.com"),
         ZA("mx.limit.example.com", "192.0.2.3"),
         ZTIMEOUT("4.2.0.192.in-addr.arpa"),
@@ -1141,7 +1220,7 @@ static void hostile_dns_answers_are_survived(void)
         huge[i] = (i % 2 == 0) ? ' ' : 'a';
     size_t nz = 2100, k = 0;
     zrec *zr = calloc(nz + 32, sizeof(zrec));
-    char (*names)[32] = calloc(nz, 32);
+    char(*names)[32] = calloc(nz, 32);
     zr[k++] = (zrec){ "huge.example.com", IK_DNS_T_TXT, huge, big };
     zr[k++] = (zrec){ "mx.example.com", IK_DNS_T_TXT, "v=spf1 mx -all", 0 };
     zr[k++] = (zrec){ "ptr.example.com", IK_DNS_T_TXT, "v=spf1 ptr -all", 0 };
@@ -1166,8 +1245,7 @@ static void hostile_dns_answers_are_survived(void)
     tzone z = { zr, k, 0, 0 };
     ik_spf_outcome o;
     ik_arena *a;
-    ASSERT_RESULT(check_full(&z, "192.0.2.1", "u@ptr.example.com", "h", NULL, &o, &a),
-                  IK_SPF_FAIL);
+    ASSERT_RESULT(check_full(&z, "192.0.2.1", "u@ptr.example.com", "h", NULL, &o, &a), IK_SPF_FAIL);
     ASSERT_TRUE(z.queries <= 13); /* TXT, PTR, 10 validations, exp */
     ik_arena_free(a);
     ASSERT_RESULT(check(zr, k, "192.0.2.1", "u@nul.example.com"), IK_SPF_PERMERROR);

@@ -14,8 +14,7 @@ static ik_arena *arena(void)
     return A;
 }
 
-static ik_status parse(const char *text, size_t len, unsigned flags, ik_taglist *l,
-                       ik_str *problem)
+static ik_status parse(const char *text, size_t len, unsigned flags, ik_taglist *l, ik_str *problem)
 {
     return ik_taglist_parse(arena(), ik_str_make(text, len), flags, 0, l, problem);
 }
@@ -105,8 +104,7 @@ static void taglist_truncated_input_at_every_length(void)
         char *copy = malloc(len ? len : 1); /* exact size: ASan sees overreads */
         memcpy(copy, full, len);
         ik_taglist l;
-        ik_status st = ik_taglist_parse(arena(),
-                                        ik_str_make(copy, len), 0, 0, &l, NULL);
+        ik_status st = ik_taglist_parse(arena(), ik_str_make(copy, len), 0, 0, &l, NULL);
         ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX);
         free(copy);
     }

@@ -7,8 +7,8 @@
 
 static void every_status_has_name_and_text(void)
 {
-#define CHECK_(name, val, text)                                            \
-    ASSERT_CSTR(ik_status_name(IK_##name), "IK_" #name);                   \
+#define CHECK_(name, val, text)                                                                    \
+    ASSERT_CSTR(ik_status_name(IK_##name), "IK_" #name);                                           \
     ASSERT_CSTR(ik_strerror(IK_##name), text);
     IK_STATUS_MAP(CHECK_)
 #undef CHECK_

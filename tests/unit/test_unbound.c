@@ -73,9 +73,9 @@ static void write_config(const char *path)
  */
 static int probe(void)
 {
-    static const unsigned char q[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-                                       7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o',
-                                       'r', 'g', 0, 0, 1, 0, 1 };
+    static const unsigned char q[] = { 0x12, 0x34, 0x01, 0x00, 0,   1,   0,   0,   0,   0,
+                                       0,    0,    7,    'e',  'x', 'a', 'm', 'p', 'l', 'e',
+                                       3,    'o',  'r',  'g',  0,   0,   1,   0,   1 };
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     if (s < 0)
         return -1;
@@ -99,8 +99,7 @@ static pid_t start_unbound(void)
     snprintf(conf, sizeof(conf), "%s/unbound.conf", dir);
     snprintf(log, sizeof(log), "%s/unbound.log", dir);
     for (int attempt = 0; attempt < 8; attempt++) {
-        port = 20000 + (int)((unsigned)(getpid() * 7919 + attempt * 104729 + time(NULL))
-                             % 40000u);
+        port = 20000 + (int)((unsigned)(getpid() * 7919 + attempt * 104729 + time(NULL)) % 40000u);
         write_config(conf);
         pid_t pid = fork();
         if (pid < 0)
@@ -152,13 +151,12 @@ static ik_dns_answer *resolve(ik_resolver *r, ik_arena *a, const char *name, uin
     return q->answer;
 }
 
-#define ASSERT_DNS(ans, want)                                                  \
-    do {                                                                       \
-        const ik_dns_answer *x_ = (ans);                                       \
-        if (x_->status != (want))                                              \
-            IK_TEST_FAIL_("%s: got %s (%.*s), want %s", #ans,                  \
-                          ik_dns_status_name(x_->status), (int)x_->why.len,    \
-                          x_->why.p ? x_->why.p : "", ik_dns_status_name(want)); \
+#define ASSERT_DNS(ans, want)                                                                      \
+    do {                                                                                           \
+        const ik_dns_answer *x_ = (ans);                                                           \
+        if (x_->status != (want))                                                                  \
+            IK_TEST_FAIL_("%s: got %s (%.*s), want %s", #ans, ik_dns_status_name(x_->status),      \
+                          (int)x_->why.len, x_->why.p ? x_->why.p : "", ik_dns_status_name(want)); \
     } while (0)
 
 /* ---- cases ------------------------------------------------------------------ */
@@ -350,8 +348,8 @@ static void unbound_rejects_bad_options(void)
     ik_unbound_options o;
     ik_resolver r = { NULL, NULL };
     char err[256];
-    static const char *const bad[] = { "not-an-ip", "127.0.0.1@0", "127.0.0.1@70000",
-                                       "127.0.0.1@", "127.0.0.1@53x", "",
+    static const char *const bad[] = { "not-an-ip",   "127.0.0.1@0",   "127.0.0.1@70000",
+                                       "127.0.0.1@",  "127.0.0.1@53x", "",
                                        "192.0.2.1/24" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ik_unbound_options_init(&o);

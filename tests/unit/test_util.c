@@ -142,8 +142,7 @@ static void str_to_u64_checks_overflow(void)
     uint64_t v;
     ASSERT_OK(ik_str_to_u64(IK_STR_LIT("18446744073709551615"), UINT64_MAX, &v));
     ASSERT_TRUE(v == UINT64_MAX);
-    ASSERT_STATUS(ik_str_to_u64(IK_STR_LIT("18446744073709551616"), UINT64_MAX, &v),
-                  IK_ELIMIT);
+    ASSERT_STATUS(ik_str_to_u64(IK_STR_LIT("18446744073709551616"), UINT64_MAX, &v), IK_ELIMIT);
     ASSERT_STATUS(ik_str_to_u64(IK_STR_LIT("33"), 32, &v), IK_ELIMIT);
     ASSERT_STATUS(ik_str_to_u64(IK_STR_LIT(""), 32, &v), IK_ESYNTAX);
     ASSERT_STATUS(ik_str_to_u64(IK_STR_LIT("1a"), 32, &v), IK_ESYNTAX);
@@ -155,9 +154,13 @@ static void ip_parses_strictly(void)
     ik_ip ip;
     ASSERT_OK(ik_ip_parse(IK_STR_LIT("192.0.2.1"), &ip));
     ASSERT_EQ(ip.family, IK_IP_V4);
-    const char *bad[] = { "1.2.3", "1.2.3.4.", "01.2.3.4", "256.1.1.1", "1..2.3",
-                          "", ":::", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9",
-                          "::1.2.3", "1:2:3:4:5:6:7:1.2.3.4", "fe80::1%eth0", "1:" };
+    const char *bad[] = { "1.2.3",        "1.2.3.4.",
+                          "01.2.3.4",     "256.1.1.1",
+                          "1..2.3",       "",
+                          ":::",          "1::2::3",
+                          "12345::",      "1:2:3:4:5:6:7:8:9",
+                          "::1.2.3",      "1:2:3:4:5:6:7:1.2.3.4",
+                          "fe80::1%eth0", "1:" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (ik_ip_parse(ik_str_c(bad[i]), &ip) == IK_OK)
             IK_TEST_FAIL_("accepted bad address \"%s\"", bad[i]);
@@ -166,7 +169,9 @@ static void ip_parses_strictly(void)
 
 static void ip_formats_rfc5952(void)
 {
-    struct { const char *in, *out; } t[] = {
+    struct {
+        const char *in, *out;
+    } t[] = {
         { "CAFE:BABE::1", "cafe:babe::1" },
         { "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
         { "::", "::" },

@@ -18,8 +18,8 @@
 
 static ik_zone *Z;
 static ik_resolver R;
-static ik_pkey *KEY;   /* example.com, selector s1 (RSA 1024) */
-static ik_pkey *SEAL;  /* lists.example.org, selector arc (Ed25519) */
+static ik_pkey *KEY;  /* example.com, selector s1 (RSA 1024) */
+static ik_pkey *SEAL; /* lists.example.org, selector arc (Ed25519) */
 
 static const char zone_text[] =
     "$TTL 300\n"
@@ -141,10 +141,14 @@ static void dkim_sign(ik_arena *a, msg *m, const char *domain)
 static void arc_seal(ik_arena *a, msg *m, const char *domain, const char *sel, ik_pkey *key,
                      ik_arc_cv cv, ik_str payload)
 {
-    ik_arc_seal_params p = { .alg = ik_pkey_type(key) == IK_KEY_RSA
-                                        ? IK_DKIM_ALG_RSA_SHA256 : IK_DKIM_ALG_ED25519_SHA256,
-                             .key = key, .domain = ik_str_c(domain), .selector = ik_str_c(sel),
-                             .authres = payload, .cv = cv, .timestamp = 1767225600 };
+    ik_arc_seal_params p = { .alg = ik_pkey_type(key) == IK_KEY_RSA ? IK_DKIM_ALG_RSA_SHA256
+                                                                    : IK_DKIM_ALG_ED25519_SHA256,
+                             .key = key,
+                             .domain = ik_str_c(domain),
+                             .selector = ik_str_c(sel),
+                             .authres = payload,
+                             .cv = cv,
+                             .timestamp = 1767225600 };
     ik_arc_sealer *s = ik_arc_seal_new(a, &p);
     ASSERT_TRUE(s != NULL);
     for (size_t i = 0; i < m->n; i++)
@@ -237,8 +241,8 @@ static void run(ik_verify *v, ik_arena *a, const conn *c, const msg *m, asked *k
     ik_status st = ik_verify_eoh(v, &q);
     answer(v, a, st, q, k);
     for (size_t off = 0; off < m->body.len; off += 7)
-        ASSERT_OK(ik_verify_body(v, m->body.p + off,
-                                 m->body.len - off < 7 ? m->body.len - off : 7));
+        ASSERT_OK(
+            ik_verify_body(v, m->body.p + off, m->body.len - off < 7 ? m->body.len - off : 7));
     st = ik_verify_eom(v, &q);
     answer(v, a, st, q, k);
     ASSERT_TRUE(ik_verify_done(v));
@@ -252,15 +256,15 @@ static const char *ar_text(ik_arena *a, const ik_verify *v)
     return ik_arena_strndup(a, s.p, s.len);
 }
 
-#define ASSERT_HAS(hay, needle)                                                   \
-    do {                                                                          \
-        if (strstr((hay), (needle)) == NULL)                                      \
-            IK_TEST_FAIL_("\"%s\" not in \"%s\"", (needle), (hay));               \
+#define ASSERT_HAS(hay, needle)                                                                    \
+    do {                                                                                           \
+        if (strstr((hay), (needle)) == NULL)                                                       \
+            IK_TEST_FAIL_("\"%s\" not in \"%s\"", (needle), (hay));                                \
     } while (0)
-#define ASSERT_HASNT(hay, needle)                                                 \
-    do {                                                                          \
-        if (strstr((hay), (needle)) != NULL)                                      \
-            IK_TEST_FAIL_("\"%s\" unexpectedly in \"%s\"", (needle), (hay));      \
+#define ASSERT_HASNT(hay, needle)                                                                  \
+    do {                                                                                           \
+        if (strstr((hay), (needle)) != NULL)                                                       \
+            IK_TEST_FAIL_("\"%s\" unexpectedly in \"%s\"", (needle), (hay));                       \
     } while (0)
 
 static const conn GOOD = { "192.0.2.10", "mail.example.com", "alice@example.com" };
@@ -292,8 +296,8 @@ static void verify_aligned_message_passes_every_method(void)
     const char *t = ar_text(a, v);
     ASSERT_TRUE(strncmp(t, "Authentication-Results: mx.test;", 32) == 0);
     /* The order of the methods, each once. */
-    const char *order[] = { "spf=pass", "sender-id=pass", "dkim=pass", "domainkeys=none",
-                            "dkim-adsp=pass", "dmarc=pass", "arc=none", "iprev=pass" };
+    const char *order[] = { "spf=pass",       "sender-id=pass", "dkim=pass", "domainkeys=none",
+                            "dkim-adsp=pass", "dmarc=pass",     "arc=none",  "iprev=pass" };
     const char *at = t;
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         const char *x = strstr(at, order[i]);
@@ -679,9 +683,9 @@ static void verify_survives_allocation_failures(void)
         ik_verify_config_init(&c);
         c.authserv_id = IK_STR_LIT("mx.test");
         ik_verify *v = ik_verify_new(a, &c);
-        ik_status st = v ? ik_verify_message(v, &ip, IK_STR_LIT("mail.example.com"), &mf, b.p,
-                                             b.len, &R)
-                         : IK_ENOMEM;
+        ik_status st =
+            v ? ik_verify_message(v, &ip, IK_STR_LIT("mail.example.com"), &mf, b.p, b.len, &R)
+              : IK_ENOMEM;
         if (st == IK_OK) {
             ASSERT_EQ(ik_verify_dmarc(v)->result, IK_DMARC_PASS);
             ASSERT_TRUE(ik_verify_authres(v).len > 0);

@@ -34,12 +34,12 @@ static ik_dns_answer *ask(const ik_zone *z, ik_arena *a, const char *name, uint1
     return ans;
 }
 
-#define ASSERT_DNS(ans, want)                                                 \
-    do {                                                                      \
-        ik_dns_status g_ = (ans)->status, w_ = (want);                        \
-        if (g_ != w_)                                                         \
-            IK_TEST_FAIL_("%s: got %s, want %s", #ans, ik_dns_status_name(g_), \
-                          ik_dns_status_name(w_));                            \
+#define ASSERT_DNS(ans, want)                                                                      \
+    do {                                                                                           \
+        ik_dns_status g_ = (ans)->status, w_ = (want);                                             \
+        if (g_ != w_)                                                                              \
+            IK_TEST_FAIL_("%s: got %s, want %s", #ans, ik_dns_status_name(g_),                     \
+                          ik_dns_status_name(w_));                                                 \
     } while (0)
 
 /* Loads text expecting failure; checks the status and the error text. */
@@ -218,13 +218,13 @@ static void zone_origin_ttl_and_owner_rules(void)
                            "a.example. 120 IN A 192.0.2.1\n"
                            "b.example. IN A 192.0.2.2\n"
                            "$ORIGIN Example.\n"
-                           "c IN 60 A 192.0.2.3\n"          /* class then TTL */
-                           "  TXT \"owner is c\"\n"        /* omitted owner */
+                           "c IN 60 A 192.0.2.3\n"  /* class then TTL */
+                           "  TXT \"owner is c\"\n" /* omitted owner */
                            "$TTL 1h30m\n"
                            "d A 192.0.2.4\n"
                            "e 10 A 192.0.2.5\n"
-                           "f A 192.0.2.6\n"               /* $TTL, not 10 */
-                           "$ORIGIN sub\n"                 /* relative to example */
+                           "f A 192.0.2.6\n" /* $TTL, not 10 */
+                           "$ORIGIN sub\n"   /* relative to example */
                            "g A 192.0.2.7\n"
                            "@ TXT apex\n"
                            "h.other. A 192.0.2.8\n"
@@ -328,8 +328,8 @@ static void zone_include_loop_is_an_error_with_file_and_line(void)
     char err[512];
     ik_zone *z = ik_zone_new(NULL);
     ASSERT_STATUS(ik_zone_load_file(z, a_path, err, sizeof(err)), IK_ESYNTAX);
-    snprintf(want, sizeof(want),
-             "%s:3: $INCLUDE loop: this file is already being read: 'a.zone'", b_path);
+    snprintf(want, sizeof(want), "%s:3: $INCLUDE loop: this file is already being read: 'a.zone'",
+             b_path);
     ASSERT_CSTR(err, want);
     ik_zone_free(z);
     remove_tmpdir();
@@ -382,8 +382,7 @@ static void zone_errors_name_line_and_token(void)
         ik_status st;
         const char *msg;
     } cases[] = {
-        { "a.example. A 192.0.2.300\n", IK_ESYNTAX,
-          "<t>:1: bad IPv4 address '192.0.2.300'" },
+        { "a.example. A 192.0.2.300\n", IK_ESYNTAX, "<t>:1: bad IPv4 address '192.0.2.300'" },
         { "ok.example. A 192.0.2.1\n; comment\n\nbad.example. A x\n", IK_ESYNTAX,
           "<t>:4: bad IPv4 address 'x'" },
         { "a.example. AAAA 2001:db8::g\n", IK_ESYNTAX, "<t>:1: bad IPv6 address '2001:db8::g'" },
@@ -400,8 +399,7 @@ static void zone_errors_name_line_and_token(void)
         { "a.example. MX\n", IK_ESYNTAX, "<t>:1: MX record: missing preference" },
         { "a.example. A\n", IK_ESYNTAX, "<t>:1: A record: missing address" },
         { "a.example. TXT\n", IK_ESYNTAX, "<t>:1: TXT record: missing character-string" },
-        { "a.example. SOA ns. host. 1 2 3\n", IK_ESYNTAX,
-          "<t>:1: SOA record: missing EXPIRE" },
+        { "a.example. SOA ns. host. 1 2 3\n", IK_ESYNTAX, "<t>:1: SOA record: missing EXPIRE" },
         { "a.example. SOA ns. host. 1 2 3 4 x\n", IK_ESYNTAX, "<t>:1: bad SOA MINIMUM 'x'" },
         { "a.example. 300 IN\n", IK_ESYNTAX, "<t>:1: missing record type after 'IN'" },
         { "a.example.\n", IK_ESYNTAX, "<t>:1: missing record type after 'a.example.'" },
@@ -411,8 +409,7 @@ static void zone_errors_name_line_and_token(void)
         { "a.example. 1 2 TXT x\n", IK_ESYNTAX, "<t>:1: bad TTL '2'" },
         { "a.example. 99999999999 TXT x\n", IK_ESYNTAX, "<t>:1: bad TTL '99999999999'" },
         { "a.example. 1x TXT x\n", IK_ESYNTAX, "<t>:1: bad TTL '1x'" },
-        { "$GENERATE 1-10 a$ A 192.0.2.$\n", IK_ESYNTAX,
-          "<t>:1: unknown directive '$GENERATE'" },
+        { "$GENERATE 1-10 a$ A 192.0.2.$\n", IK_ESYNTAX, "<t>:1: unknown directive '$GENERATE'" },
         { "$ORIGIN\n", IK_ESYNTAX, "<t>:1: $ORIGIN: missing domain name" },
         { "$ORIGIN a. b.\n", IK_ESYNTAX, "<t>:1: unexpected 'b.'" },
         { "$TTL abc\n", IK_ESYNTAX, "<t>:1: bad TTL 'abc'" },
@@ -420,15 +417,13 @@ static void zone_errors_name_line_and_token(void)
         { "$TIMEOUT\n", IK_ESYNTAX, "<t>:1: $TIMEOUT: missing domain name" },
         { "$TIMEOUT a.example. BOGUS\n", IK_ESYNTAX, "<t>:1: unknown type 'BOGUS'" },
         { "$SERVFAIL a.example. TXT extra\n", IK_ESYNTAX, "<t>:1: unexpected 'extra'" },
-        { "  A 192.0.2.1\n", IK_ESYNTAX,
-          "<t>:1: no owner name before the indented entry at 'A'" },
+        { "  A 192.0.2.1\n", IK_ESYNTAX, "<t>:1: no owner name before the indented entry at 'A'" },
         { "a..example. A 192.0.2.1\n", IK_ESYNTAX,
           "<t>:1: empty label in domain name 'a..example.'" },
         { ".a. A 192.0.2.1\n", IK_ESYNTAX, "<t>:1: empty label in domain name '.a.'" },
         { "a\\.b.example. A 192.0.2.1\n", IK_ESYNTAX,
           "<t>:1: escaped '.' inside a label is not supported in 'a\\.b.example.'" },
-        { "a\\3.example. A 192.0.2.1\n", IK_ESYNTAX,
-          "<t>:1: bad \\DDD escape in 'a\\3.example.'" },
+        { "a\\3.example. A 192.0.2.1\n", IK_ESYNTAX, "<t>:1: bad \\DDD escape in 'a\\3.example.'" },
         { "a.example. TYPE65280 abc\n", IK_ESYNTAX,
           "<t>:1: TYPE65280 record: RDATA must be in RFC 3597 form (\\# length hex)" },
         { "a.example. TYPE65280 \\# 3 abcd\n", IK_ESYNTAX,
@@ -437,7 +432,8 @@ static void zone_errors_name_line_and_token(void)
           "<t>:1: odd number of hex digits in RFC 3597 RDATA" },
         { "a.example. TYPE65280 \\# 1 abcd\n", IK_ESYNTAX,
           "<t>:1: more RDATA than its RFC 3597 length at 'abcd'" },
-        { "a.example. TYPE65280 \\# 2 zz00\n", IK_ESYNTAX, "<t>:1: bad hex in RFC 3597 RDATA 'zz00'" },
+        { "a.example. TYPE65280 \\# 2 zz00\n", IK_ESYNTAX,
+          "<t>:1: bad hex in RFC 3597 RDATA 'zz00'" },
         { "a.example. TYPE65280 \\# x\n", IK_ESYNTAX, "<t>:1: bad RFC 3597 RDATA length 'x'" },
         { "a.example. TYPE65280 \\#\n", IK_ESYNTAX,
           "<t>:1: TYPE65280 record: missing RDATA length after \\#" },
@@ -481,8 +477,7 @@ static void zone_rejects_oversized_strings_labels_and_lines(void)
     memset(s256, 'y', 256);
     s256[256] = '\0';
     snprintf(text, 400, "ok. A 192.0.2.1\nlong.example. TXT \"short\" \"%s\"\n", s256);
-    snprintf(msg, sizeof(msg),
-             "<t>:2: character-string longer than 255 octets: '%.48s...'", s256);
+    snprintf(msg, sizeof(msg), "<t>:2: character-string longer than 255 octets: '%.48s...'", s256);
     expect_error(text, strlen(text), IK_ESYNTAX, msg);
     /* 256 octets only after escapes: 255 x plus \065 */
     memset(s256, 'x', 255);
@@ -499,11 +494,10 @@ static void zone_rejects_oversized_strings_labels_and_lines(void)
     snprintf(msg, sizeof(msg), "<t>:1: label longer than 63 octets in '%.48s...'", text);
     expect_error(text, strlen(text), IK_ESYNTAX, msg);
     /* a name over 253 octets once the origin is added */
-    snprintf(text, 400, "$ORIGIN %s.%s.%s.\n%s A 192.0.2.1\n", label + 1, label + 1,
-             label + 1, label + 1);
-    snprintf(msg, sizeof(msg),
-             "<t>:2: domain name longer than 253 octets with the origin: '%.48s...'",
+    snprintf(text, 400, "$ORIGIN %s.%s.%s.\n%s A 192.0.2.1\n", label + 1, label + 1, label + 1,
              label + 1);
+    snprintf(msg, sizeof(msg),
+             "<t>:2: domain name longer than 253 octets with the origin: '%.48s...'", label + 1);
     expect_error(text, strlen(text), IK_ESYNTAX, msg);
     /* a physical line over the limit */
     memset(text, 'a', IK_ZONE_MAX_LINE + 10);
@@ -756,15 +750,14 @@ static void zone_programmatic_records_and_rules(void)
     static const uint8_t bad_mx[] = { 0, 10, 4, 'm', 'a' };
     static const uint8_t bad_txt[] = { 9, 'a' };
     static const uint8_t addr[] = { 192, 0, 2, 1 };
-    ASSERT_OK(ik_zone_add_rr(z, IK_STR_LIT("Prog.Example."), IK_DNS_T_TXT, 42, txt,
-                             sizeof(txt)));
+    ASSERT_OK(ik_zone_add_rr(z, IK_STR_LIT("Prog.Example."), IK_DNS_T_TXT, 42, txt, sizeof(txt)));
     ASSERT_OK(ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_MX, 42, mx, sizeof(mx)));
-    ASSERT_STATUS(ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_MX, 1, bad_mx,
-                                 sizeof(bad_mx)),
-                  IK_ESYNTAX);
-    ASSERT_STATUS(ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_TXT, 1, bad_txt,
-                                 sizeof(bad_txt)),
-                  IK_ESYNTAX);
+    ASSERT_STATUS(
+        ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_MX, 1, bad_mx, sizeof(bad_mx)),
+        IK_ESYNTAX);
+    ASSERT_STATUS(
+        ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_TXT, 1, bad_txt, sizeof(bad_txt)),
+        IK_ESYNTAX);
     ASSERT_STATUS(ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_A, 1, addr, 3),
                   IK_ESYNTAX);
     ASSERT_STATUS(ik_zone_add_rr(z, IK_STR_LIT("prog.example"), IK_DNS_T_SOA, 1, addr, 4),
@@ -776,8 +769,7 @@ static void zone_programmatic_records_and_rules(void)
     ASSERT_OK(ik_zone_add_failure(z, IK_STR_LIT("to.example"), IK_DNS_T_TXT, IK_DNS_TEMPFAIL));
     ASSERT_OK(ik_zone_add_failure(z, IK_STR_LIT("ref.example"), 0, IK_DNS_PERMFAIL));
     ASSERT_OK(ik_zone_add_servfail(z, IK_STR_LIT("sf.example"), 0));
-    ASSERT_STATUS(ik_zone_add_failure(z, IK_STR_LIT("x.example"), 0, IK_DNS_NXDOMAIN),
-                  IK_EINVAL);
+    ASSERT_STATUS(ik_zone_add_failure(z, IK_STR_LIT("x.example"), 0, IK_DNS_NXDOMAIN), IK_EINVAL);
     ASSERT_STATUS(ik_zone_add_servfail(z, IK_STR_LIT("x..example"), 0), IK_EINVAL);
     ASSERT_EQ(ik_zone_count(z), 2);
 
@@ -885,7 +877,7 @@ static void zone_resolver_delivers_from_process_via_its_fd(void)
     ASSERT_TRUE(log.order[0] == q1 && log.order[1] == q2);
     ASSERT_DNS(q1->answer, IK_DNS_OK);
     ASSERT_DNS(q2->answer, IK_DNS_NXDOMAIN);
-    ASSERT_EQ(poll(&pfd, 1, 0), 0); /* drained */
+    ASSERT_EQ(poll(&pfd, 1, 0), 0);    /* drained */
     ASSERT_OK(r.ops->process(r.self)); /* nothing to do is fine */
 
     /* queued before the fd existed: a fresh resolver's fd is readable at once */

@@ -100,8 +100,8 @@ ik_status ik_adsp_record_parse(ik_arena *a, ik_str record, ik_adsp_practice *out
         return st;
     if (st != IK_OK) {
         if (why) {
-            char *m = ik_arena_printf(a, "tag list: %.*s", (int)problem.len,
-                                      problem.p ? problem.p : "");
+            char *m =
+                ik_arena_printf(a, "tag list: %.*s", (int)problem.len, problem.p ? problem.p : "");
             *why = m ? ik_str_c(m) : IK_STR_LIT("tag list syntax");
         }
         return IK_ESYNTAX;
@@ -129,8 +129,7 @@ struct ik_adsp {
     ik_dns_query *mx, *txt, *addr4, *addr6;
 };
 
-ik_adsp *ik_adsp_new(ik_arena *a, ik_str author_domain, const ik_str *pass_domains,
-                     size_t npass)
+ik_adsp *ik_adsp_new(ik_arena *a, ik_str author_domain, const ik_str *pass_domains, size_t npass)
 {
     ik_adsp *c = ik_arena_calloc(a, 1, sizeof(*c));
     if (c == NULL)
@@ -193,18 +192,13 @@ static void decide_record(ik_adsp *c)
 {
     const ik_dns_answer *ans = c->txt->answer;
     switch (ans->status) {
-    case IK_DNS_OK:
-        break;
+    case IK_DNS_OK: break;
     case IK_DNS_NXDOMAIN:
-    case IK_DNS_NODATA:
-        finish(c, IK_ADSP_NONE, "no ADSP record");
-        return;
+    case IK_DNS_NODATA: finish(c, IK_ADSP_NONE, "no ADSP record"); return;
     case IK_DNS_TEMPFAIL:
         finish(c, IK_ADSP_TEMPERROR, "ADSP record lookup failed temporarily");
         return;
-    default:
-        finish(c, IK_ADSP_PERMERROR, "ADSP record lookup failed");
-        return;
+    default: finish(c, IK_ADSP_PERMERROR, "ADSP record lookup failed"); return;
     }
     size_t valid = 0, seen = 0;
     for (size_t i = 0; i < ans->nrr && seen < IK_ADSP_MAX_RECORDS; i++) {
@@ -237,8 +231,7 @@ static void decide_record(ik_adsp *c)
     case IK_ADSP_PRACTICE_DISCARDABLE:
         finish(c, IK_ADSP_DISCARD, "dkim=discardable and no valid Author Domain Signature");
         break;
-    default:
-        finish(c, IK_ADSP_UNKNOWN, "dkim=unknown and no valid Author Domain Signature");
+    default: finish(c, IK_ADSP_UNKNOWN, "dkim=unknown and no valid Author Domain Signature");
     }
 }
 
@@ -256,8 +249,8 @@ ik_status ik_adsp_eval(ik_adsp *c, ik_dns_query **queries)
         char *name = ik_arena_printf(c->a, "_adsp._domainkey.%.*s", (int)d.len, d.p);
         if (name == NULL)
             return IK_ENOMEM;
-        if (d.len == 0 || ik_dns_name_check(d) != IK_OK ||
-            ik_dns_name_check(ik_str_c(name)) != IK_OK) {
+        if (d.len == 0 || ik_dns_name_check(d) != IK_OK
+            || ik_dns_name_check(ik_str_c(name)) != IK_OK) {
             finish(c, IK_ADSP_PERMERROR, "the author domain is not a valid DNS name");
             return IK_OK;
         }
@@ -284,14 +277,9 @@ ik_status ik_adsp_eval(ik_adsp *c, ik_dns_query **queries)
         case IK_DNS_TEMPFAIL:
             finish(c, IK_ADSP_TEMPERROR, "author domain lookup failed temporarily");
             return IK_OK;
-        case IK_DNS_OK:
-            decide_record(c);
-            return IK_OK;
-        case IK_DNS_NODATA:
-            break;
-        default:
-            finish(c, IK_ADSP_PERMERROR, "author domain lookup failed");
-            return IK_OK;
+        case IK_DNS_OK: decide_record(c); return IK_OK;
+        case IK_DNS_NODATA: break;
+        default: finish(c, IK_ADSP_PERMERROR, "author domain lookup failed"); return IK_OK;
         }
         /* NODATA for MX: the domain exists; does it exist for mail? */
         ik_dns_query *list = NULL;

@@ -23,12 +23,12 @@ typedef struct ik__arc_field {
 } ik__arc_field;
 
 typedef struct ik__arc_chain {
-    size_t nfields;            /* ARC fields seen (0: cv=none) */
-    unsigned n;                /* highest readable instance */
-    int newest_cv_fail;        /* an AS of instance n says cv=fail (5.2 step 2) */
-    int broken;                /* structure invalid (5.2 step 1 limit, step 3) */
-    const char *why;           /* why broken */
-    unsigned blame;            /* instance blamed, or 0 */
+    size_t nfields;     /* ARC fields seen (0: cv=none) */
+    unsigned n;         /* highest readable instance */
+    int newest_cv_fail; /* an AS of instance n says cv=fail (5.2 step 2) */
+    int broken;         /* structure invalid (5.2 step 1 limit, step 3) */
+    const char *why;    /* why broken */
+    unsigned blame;     /* instance blamed, or 0 */
     /* By instance 1..n, valid when !broken. */
     ik__arc_field *set[IK_ARC_MAX_INSTANCES + 1][3];
 } ik__arc_chain;

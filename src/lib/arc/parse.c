@@ -76,8 +76,8 @@ static int field_name_ok(ik_str n)
     return 1;
 }
 
-ik_status ik_arc_sig_parse(ik_arena *a, ik_str field, int seal, unsigned flags,
-                           ik_arc_sig *out, ik_str *why)
+ik_status ik_arc_sig_parse(ik_arena *a, ik_str field, int seal, unsigned flags, ik_arc_sig *out,
+                           ik_str *why)
 {
     memset(out, 0, sizeof(*out));
     if (why != NULL)
@@ -206,9 +206,9 @@ ik_status ik_arc_sig_parse(ik_arena *a, ik_str field, int seal, unsigned flags,
         ik_str hc = slash < 0 ? t->value : ik_str_make(t->value.p, (size_t)slash);
         if (!canon_name(hc, &out->hcanon))
             return bad(why, "unsupported c=");
-        if (slash >= 0 &&
-            !canon_name(ik_str_make(t->value.p + slash + 1, t->value.len - (size_t)slash - 1),
-                        &out->bcanon))
+        if (slash >= 0
+            && !canon_name(ik_str_make(t->value.p + slash + 1, t->value.len - (size_t)slash - 1),
+                           &out->bcanon))
             return bad(why, "unsupported c=");
     }
 
@@ -277,8 +277,8 @@ ik_status ik__arc_collect(ik_arena *a, const ik__dkim_hdr *hdrs, size_t nhdrs, u
                           ik__arc_chain *c)
 {
     memset(c, 0, sizeof(*c));
-    static const char *const names[3] = { "ARC-Authentication-Results",
-                                          "ARC-Message-Signature", "ARC-Seal" };
+    static const char *const names[3] = { "ARC-Authentication-Results", "ARC-Message-Signature",
+                                          "ARC-Seal" };
     for (size_t i = 0; i < nhdrs; i++) {
         int kind = -1;
         for (int k = 0; k < 3; k++)
@@ -297,8 +297,8 @@ ik_status ik__arc_collect(ik_arena *a, const ik__dkim_hdr *hdrs, size_t nhdrs, u
         ik_status st;
         if (kind == IK__ARC_AAR) {
             size_t voff = (size_t)ik_str_chr(f->raw, ':') + 1;
-            st = ik_ar_parse(a, ik_str_make(f->raw.p + voff, f->raw.len - voff),
-                             IK_AR_PARSE_AAR, &f->aar, &why);
+            st = ik_ar_parse(a, ik_str_make(f->raw.p + voff, f->raw.len - voff), IK_AR_PARSE_AAR,
+                             &f->aar, &why);
             f->instance = f->aar.instance;
         } else {
             st = ik_arc_sig_parse(a, f->raw, kind == IK__ARC_AS, flags, &f->sig, &why);
@@ -312,18 +312,20 @@ ik_status ik__arc_collect(ik_arena *a, const ik__dkim_hdr *hdrs, size_t nhdrs, u
             return IK_ENOMEM;
         if (f->instance == 0) {
             /* RFC 8617 5.2 step 3: a field of no set breaks the chain. */
-            broken(c, kind == IK__ARC_AAR ? "ARC-Authentication-Results without a valid i="
-                      : kind == IK__ARC_AMS ? "ARC-Message-Signature without a valid i="
-                                            : "ARC-Seal without a valid i=",
+            broken(c,
+                   kind == IK__ARC_AAR   ? "ARC-Authentication-Results without a valid i="
+                   : kind == IK__ARC_AMS ? "ARC-Message-Signature without a valid i="
+                                         : "ARC-Seal without a valid i=",
                    0);
             continue;
         }
         if (f->instance > c->n)
             c->n = f->instance;
         if (c->set[f->instance][kind] != NULL) {
-            broken(c, kind == IK__ARC_AAR ? "two ARC-Authentication-Results with one i="
-                      : kind == IK__ARC_AMS ? "two ARC-Message-Signatures with one i="
-                                            : "two ARC-Seals with one i=",
+            broken(c,
+                   kind == IK__ARC_AAR   ? "two ARC-Authentication-Results with one i="
+                   : kind == IK__ARC_AMS ? "two ARC-Message-Signatures with one i="
+                                         : "two ARC-Seals with one i=",
                    f->instance);
             if (kind == IK__ARC_AS && f->ok && f->sig.cv == IK_ARC_CV_FAIL)
                 c->set[f->instance][kind] = f; /* step 2 must still see it */

@@ -28,11 +28,20 @@
 
 enum { S_HEADERS, S_BODY, S_DONE };
 
-static const char *const default_headers[] = {
-    "From", "To", "Cc", "Subject", "Date", "Message-ID", "Reply-To", "Sender",
-    "In-Reply-To", "References", "MIME-Version", "Content-Type",
-    "Content-Transfer-Encoding", "DKIM-Signature"
-};
+static const char *const default_headers[] = { "From",
+                                               "To",
+                                               "Cc",
+                                               "Subject",
+                                               "Date",
+                                               "Message-ID",
+                                               "Reply-To",
+                                               "Sender",
+                                               "In-Reply-To",
+                                               "References",
+                                               "MIME-Version",
+                                               "Content-Type",
+                                               "Content-Transfer-Encoding",
+                                               "DKIM-Signature" };
 
 struct ik_arc_sealer {
     ik_arena *a;
@@ -93,9 +102,9 @@ ik_status ik_arc_seal_header(ik_arc_sealer *s, const char *field, size_t len)
 /* RFC 8617 4.1.2: neither ARC fields nor Authentication-Results. */
 static int name_refused(ik_str n)
 {
-    return ik_str_caseeq_c(n, "ARC-Seal") || ik_str_caseeq_c(n, "ARC-Message-Signature") ||
-           ik_str_caseeq_c(n, "ARC-Authentication-Results") ||
-           ik_str_caseeq_c(n, "Authentication-Results");
+    return ik_str_caseeq_c(n, "ARC-Seal") || ik_str_caseeq_c(n, "ARC-Message-Signature")
+           || ik_str_caseeq_c(n, "ARC-Authentication-Results")
+           || ik_str_caseeq_c(n, "Authentication-Results");
 }
 
 static ik_status build_h(ik_arc_sealer *s)
@@ -140,10 +149,10 @@ ik_status ik_arc_seal_eoh(ik_arc_sealer *s)
     if (s->state != S_HEADERS)
         return IK_ESTATE;
     const ik_arc_seal_params *p = &s->p;
-    if (p->key == NULL || !ik_pkey_has_private(p->key) ||
-        (p->alg != IK_DKIM_ALG_RSA_SHA256 && p->alg != IK_DKIM_ALG_ED25519_SHA256) ||
-        ik_pkey_type(p->key) != ik_dkim_alg_key(p->alg) || !ik__dkim_domain_ok(p->domain, 0) ||
-        !ik__dkim_domain_ok(p->selector, 1) || p->authres.len == 0 || p->cv > IK_ARC_CV_FAIL)
+    if (p->key == NULL || !ik_pkey_has_private(p->key)
+        || (p->alg != IK_DKIM_ALG_RSA_SHA256 && p->alg != IK_DKIM_ALG_ED25519_SHA256)
+        || ik_pkey_type(p->key) != ik_dkim_alg_key(p->alg) || !ik__dkim_domain_ok(p->domain, 0)
+        || !ik__dkim_domain_ok(p->selector, 1) || p->authres.len == 0 || p->cv > IK_ARC_CV_FAIL)
         return IK_EINVAL;
     ik_status st = ik__arc_collect(s->a, s->hdrs, s->nhdrs, 0, &s->chain);
     if (st != IK_OK)

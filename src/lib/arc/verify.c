@@ -21,22 +21,22 @@
 #include "arc_int.h"
 
 typedef struct akey {
-    ik_str name;          /* selector._domainkey.domain, lowercase */
-    ik_dns_query *q;      /* NULL when cached or invalid */
+    ik_str name;     /* selector._domainkey.domain, lowercase */
+    ik_dns_query *q; /* NULL when cached or invalid */
     ik_dkim_keyrec *recs;
     size_t nrecs;
     int resolved;
-    const char *why;      /* when there is no usable record */
+    const char *why; /* when there is no usable record */
 } akey;
 
 typedef struct asig {
     const ik__arc_field *f;
-    int active;           /* hashes computed, waiting for key and body */
+    int active; /* hashes computed, waiting for key and body */
     unsigned char hdigest[IK_HASH_MAX_SIZE];
-    int canon;            /* AMS: body canonicalizer */
+    int canon; /* AMS: body canonicalizer */
     size_t tap;
     akey *key;
-    int valid;            /* -1 unknown, 0, 1 */
+    int valid; /* -1 unknown, 0, 1 */
     const char *why;
 } asig;
 
@@ -58,8 +58,8 @@ struct ik_arc_verifier {
     size_t nhdrs, caphdrs;
     int too_many_headers;
     ik__arc_chain chain;
-    int decided;                           /* result known at eoh */
-    asig ams[IK_ARC_MAX_INSTANCES + 1];    /* by instance */
+    int decided;                        /* result known at eoh */
+    asig ams[IK_ARC_MAX_INSTANCES + 1]; /* by instance */
     asig as[IK_ARC_MAX_INSTANCES + 1];
     akey keys[2 * IK_ARC_MAX_INSTANCES];
     size_t nkeys;
@@ -157,8 +157,8 @@ static ik_status add_tap(ik_arc_verifier *v, asig *s)
 static ik_status find_key(ik_arc_verifier *v, asig *s, ik_dns_query **pending)
 {
     const ik_arc_sig *g = &s->f->sig;
-    char *name = ik_arena_printf(v->a, "%.*s._domainkey.%.*s", (int)g->selector.len,
-                                 g->selector.p, (int)g->domain.len, g->domain.p);
+    char *name = ik_arena_printf(v->a, "%.*s._domainkey.%.*s", (int)g->selector.len, g->selector.p,
+                                 (int)g->domain.len, g->domain.p);
     if (name == NULL)
         return IK_ENOMEM;
     for (char *p = name; *p; p++)
@@ -398,9 +398,10 @@ static ik_status resolve_key(ik_arc_verifier *v, akey *k)
         if (r->pkey != NULL)
             decoded = 1;
     }
-    if (decoded && v->cfg.cache != NULL &&
-        ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ans->ttl, k->recs,
-                             k->nrecs) == IK_ENOMEM)
+    if (decoded && v->cfg.cache != NULL
+        && ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ans->ttl, k->recs,
+                                k->nrecs)
+               == IK_ENOMEM)
         return IK_ENOMEM;
     return IK_OK;
 }
@@ -527,8 +528,7 @@ ik_status ik_arc_verify_eom(ik_arc_verifier *v, ik_dns_query **queries)
             return st;
         v->sets[n - 1].ams_valid = v->ams[n].valid;
         if (v->ams[n].valid != 1) {
-            decide(v, IK_ARC_CV_FAIL,
-                   why_text(v, "ARC-Message-Signature", n, v->ams[n].why), n);
+            decide(v, IK_ARC_CV_FAIL, why_text(v, "ARC-Message-Signature", n, v->ams[n].why), n);
         } else {
             /* Step 5: oldest-pass. */
             v->res.oldest_pass = 0;
@@ -591,8 +591,8 @@ ik_status ik_arc_authres(ik_arena *a, const ik_arc_result *r, ik_str remote_ip, 
         char *op = ik_arena_printf(a, "%u", r->oldest_pass);
         if (op == NULL)
             return IK_ENOMEM;
-        ik_status st = ik_ar_add_prop(a, m, IK_STR_LIT("header"), IK_STR_LIT("oldest-pass"),
-                                      ik_str_c(op));
+        ik_status st =
+            ik_ar_add_prop(a, m, IK_STR_LIT("header"), IK_STR_LIT("oldest-pass"), ik_str_c(op));
         if (st != IK_OK)
             return st;
     }

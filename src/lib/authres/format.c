@@ -22,7 +22,6 @@
 #include "authres_int.h"
 #include "inkan/buf.h"
 
-
 /* RFC 8601 2.2 Keyword = ldh-str (RFC 5321): letters, digits, hyphens, not
  * ending in a hyphen. */
 static int keyword_ok(ik_str k)
@@ -31,8 +30,8 @@ static int keyword_ok(ik_str k)
         return 0;
     for (size_t i = 0; i < k.len; i++) {
         unsigned char c = (unsigned char)k.p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              || c == '-'))
             return 0;
     }
     return 1;
@@ -60,8 +59,8 @@ static int dot_atom(ik_str v)
                 return 0;
             continue;
         }
-        if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            (c >= '0' && c <= '9') || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL)
+        if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL)
             continue;
         return 0;
     }
@@ -85,8 +84,8 @@ static int pvalue_bare(ik_str v)
         return 0;
     for (size_t i = 0; i < dom.len; i++) {
         unsigned char c = (unsigned char)dom.p[i];
-        if (!(c >= 0x80 || c == '.' || c == '-' || (c >= 'a' && c <= 'z') ||
-              (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+        if (!(c >= 0x80 || c == '.' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')))
             return 0;
     }
     return dot_atom(dom);

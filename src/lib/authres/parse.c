@@ -34,8 +34,8 @@ int ik__ar_is_tchar(unsigned char c)
 
 int ik__ar_is_kchar(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+           || c == '_';
 }
 
 static int at_end(const ik__ar_cur *c)
@@ -248,8 +248,8 @@ static void skip_word(ik__ar_cur *c)
     size_t s = c->pos;
     while (c->pos < c->len) {
         unsigned char ch = peek(c);
-        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == ';' || ch == '(' ||
-            ch == '"')
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == ';' || ch == '('
+            || ch == '"')
             break;
         c->pos++;
     }
@@ -294,8 +294,7 @@ ik_ar_result *ik_ar_add(ik_arena *a, ik_ar *ar, ik_str method, ik_str result)
     return r;
 }
 
-ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype, ik_str property,
-                         ik_str value)
+ik_status ik_ar_add_prop(ik_arena *a, ik_ar_result *r, ik_str ptype, ik_str property, ik_str value)
 {
     if (r->nprops >= IK_AR_MAX_PROPS)
         return IK_ELIMIT;
@@ -318,8 +317,8 @@ const ik_ar_result *ik_ar_find(const ik_ar *ar, const char *method, size_t from)
 ik_str ik_ar_prop_get(const ik_ar_result *r, const char *ptype, const char *property)
 {
     for (size_t i = 0; i < r->nprops; i++)
-        if (ik_str_caseeq_c(r->props[i].ptype, ptype) &&
-            ik_str_caseeq_c(r->props[i].property, property))
+        if (ik_str_caseeq_c(r->props[i].ptype, ptype)
+            && ik_str_caseeq_c(r->props[i].property, property))
             return r->props[i].value;
     return IK_STR_NULL;
 }
@@ -548,8 +547,8 @@ ik_status ik_ar_find_ours(ik_arena *a, const ik_hdr_field *fields, size_t n, ik_
         return IK_EINVAL;
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
-        if (ik_str_caseeq_c(fields[i].name, "Authentication-Results") &&
-            ik_ar_is_ours(fields[i].value, our_id))
+        if (ik_str_caseeq_c(fields[i].name, "Authentication-Results")
+            && ik_ar_is_ours(fields[i].value, our_id))
             count++;
     if (count == 0)
         return IK_OK;
@@ -557,8 +556,8 @@ ik_status ik_ar_find_ours(ik_arena *a, const ik_hdr_field *fields, size_t n, ik_
     if (out == NULL)
         return IK_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        if (ik_str_caseeq_c(fields[i].name, "Authentication-Results") &&
-            ik_ar_is_ours(fields[i].value, our_id))
+        if (ik_str_caseeq_c(fields[i].name, "Authentication-Results")
+            && ik_ar_is_ours(fields[i].value, our_id))
             out[(*nidx)++] = i;
     *idx = out;
     return IK_OK;
@@ -569,8 +568,7 @@ static int is_fws(char ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-ik_status ik_ar_merge(ik_arena *a, const ik_str *values, size_t n, ik_str our_id,
-                      ik_str *payload)
+ik_status ik_ar_merge(ik_arena *a, const ik_str *values, size_t n, ik_str our_id, ik_str *payload)
 {
     ik_buf b;
     ik_buf_init(&b, a, 0);

@@ -53,8 +53,10 @@ ik_status ik_pkey_from_pem(const ik_allocator *al, const char *pem, size_t len, 
         if (why) {
             char msg[256];
             ERR_error_string_n(e, msg, sizeof(msg));
-            ik_buf_printf(why, "no usable private key in PEM data (encrypted keys are not "
-                               "supported): %s", e ? msg : "no PEM block");
+            ik_buf_printf(why,
+                          "no usable private key in PEM data (encrypted keys are not "
+                          "supported): %s",
+                          e ? msg : "no PEM block");
         }
         return IK_ESYNTAX;
     }
@@ -64,8 +66,7 @@ ik_status ik_pkey_from_pem(const ik_allocator *al, const char *pem, size_t len, 
     return st;
 }
 
-ik_status ik_pkey_load_private(const ik_allocator *al, const char *path, ik_pkey **out,
-                               ik_buf *why)
+ik_status ik_pkey_load_private(const ik_allocator *al, const char *path, ik_pkey **out, ik_buf *why)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

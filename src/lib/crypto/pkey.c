@@ -46,8 +46,8 @@ struct ik_pkey {
     int has_private;
     atomic_uint refs;
     const ik_allocator *al;
-    pthread_mutex_t mu;            /* guards pool */
-    pkey_pool pool[OP_COUNT][2];   /* [operation][ik_hash_alg] */
+    pthread_mutex_t mu;          /* guards pool */
+    pkey_pool pool[OP_COUNT][2]; /* [operation][ik_hash_alg] */
 };
 
 ik_status ik__pkey_wrap(const ik_allocator *al, EVP_PKEY *pk, int has_private, ik_pkey **out)
@@ -126,8 +126,8 @@ ik_status ik_pkey_from_dkim(const ik_allocator *al, ik_key_type type, const unsi
         int wrong_type = EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA;
         EVP_PKEY_free(pk);
         ERR_clear_error();
-        set_why(why, wrong_type ? "public key is not an RSA key"
-                                : "trailing data after the public key");
+        set_why(why,
+                wrong_type ? "public key is not an RSA key" : "trailing data after the public key");
         return IK_ESYNTAX;
     }
     if (pk == NULL) {
@@ -160,8 +160,7 @@ ik_status ik_pkey_from_ed25519_seed(const ik_allocator *al, const unsigned char 
     return ik__pkey_wrap(al, pk, 1, out);
 }
 
-ik_status ik_pkey_generate(const ik_allocator *al, ik_key_type type, unsigned bits,
-                           ik_pkey **out)
+ik_status ik_pkey_generate(const ik_allocator *al, ik_key_type type, unsigned bits, ik_pkey **out)
 {
     *out = NULL;
     EVP_PKEY *pk;
@@ -212,9 +211,9 @@ static ed_ctx *ed_ctx_new(ik_pkey *k, int op)
     e->proto = EVP_MD_CTX_new();
     e->work = EVP_MD_CTX_new();
     int ok = e->proto != NULL && e->work != NULL
-             && (op == OP_VERIFY
-                     ? EVP_DigestVerifyInit(e->proto, NULL, NULL, NULL, k->pk)
-                     : EVP_DigestSignInit(e->proto, NULL, NULL, NULL, k->pk)) == 1;
+             && (op == OP_VERIFY ? EVP_DigestVerifyInit(e->proto, NULL, NULL, NULL, k->pk)
+                                 : EVP_DigestSignInit(e->proto, NULL, NULL, NULL, k->pk))
+                    == 1;
     if (!ok) {
         ed_ctx_free(k, e);
         ERR_clear_error();
@@ -253,8 +252,8 @@ static void *ctx_take(ik_pkey *k, int op, ik_hash_alg alg)
     if (c == NULL)
         return NULL;
     int ok = op == OP_VERIFY ? EVP_PKEY_verify_init(c) : EVP_PKEY_sign_init(c);
-    if (ok != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_signature_md(c, ik__crypto_md(alg)) != 1) {
+    if (ok != 1 || EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1
+        || EVP_PKEY_CTX_set_signature_md(c, ik__crypto_md(alg)) != 1) {
         EVP_PKEY_CTX_free(c);
         ERR_clear_error();
         return NULL;
@@ -423,8 +422,8 @@ ik_status ik_pkey_verify(const ik_pkey *kc, ik_hash_alg alg, const unsigned char
     return IK_OK;
 }
 
-ik_status ik_pkey_sign(const ik_pkey *kc, ik_hash_alg alg, const unsigned char *digest,
-                       size_t dlen, ik_buf *out)
+ik_status ik_pkey_sign(const ik_pkey *kc, ik_hash_alg alg, const unsigned char *digest, size_t dlen,
+                       ik_buf *out)
 {
     if (alg != IK_HASH_SHA1 && alg != IK_HASH_SHA256)
         return IK_EINVAL;
@@ -440,8 +439,8 @@ ik_status ik_pkey_sign(const ik_pkey *kc, ik_hash_alg alg, const unsigned char *
         ed_ctx *e = ctx_take(k, OP_SIGN, alg);
         if (e == NULL)
             return IK_ENOMEM;
-        if (EVP_MD_CTX_copy_ex(e->work, e->proto) != 1 ||
-            EVP_DigestSign(e->work, sig, &siglen, digest, dlen) != 1) {
+        if (EVP_MD_CTX_copy_ex(e->work, e->proto) != 1
+            || EVP_DigestSign(e->work, sig, &siglen, digest, dlen) != 1) {
             ed_ctx_free(k, e);
             st = IK_ENOMEM;
         } else {

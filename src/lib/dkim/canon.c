@@ -40,7 +40,7 @@
 #include "dkim_int.h"
 
 typedef struct body_tap {
-    ik_hash *hash;   /* or */
+    ik_hash *hash; /* or */
     ik_buf *buf;
     uint64_t limit;
     uint64_t fed;
@@ -64,7 +64,7 @@ struct ik_dkim_body {
     int line_content;     /* current line has emitted content */
     int started;          /* update was called: no more taps */
     int finished;
-    ik_status err;        /* sticky */
+    ik_status err; /* sticky */
     size_t nstage;
     unsigned char stage[BODY_STAGE];
 };
@@ -272,11 +272,11 @@ __attribute__((target("avx2"))) static size_t relaxed_span_avx2(const unsigned c
         if (_mm256_testz_si256(ws, ws))
             continue;
         __m256i d = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
-        __m256i next_ws = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(d, sp), _mm256_cmpeq_epi8(d, tab)),
-            _mm256_cmpeq_epi8(d, cr));
-        unsigned m = (unsigned)_mm256_movemask_epi8(
-            _mm256_or_si256(ctab, _mm256_and_si256(csp, next_ws)));
+        __m256i next_ws =
+            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(d, sp), _mm256_cmpeq_epi8(d, tab)),
+                            _mm256_cmpeq_epi8(d, cr));
+        unsigned m =
+            (unsigned)_mm256_movemask_epi8(_mm256_or_si256(ctab, _mm256_and_si256(csp, next_ws)));
         if (m != 0)
             return i + (size_t)__builtin_ctz(m);
     }
@@ -331,8 +331,8 @@ ik_status ik_dkim_body_update(ik_dkim_body *b, const void *p, size_t len)
                     i = k;
                     continue;
                 }
-                if (k + 1 < len && s[k] == '\r' && s[k + 1] == '\n' &&
-                    (j == i || s[j - 1] != '\n')) {
+                if (k + 1 < len && s[k] == '\r' && s[k + 1] == '\n'
+                    && (j == i || s[j - 1] != '\n')) {
                     /* Whitespace ending a line whose content (if any) is
                      * already out: dropped; the CRLF is looked at next. */
                     if (j > i) {
@@ -434,7 +434,10 @@ static int is_wsp(unsigned char c)
 /* Octet classes for relaxed header canonicalization: 1 for WSP, 2 for CR
  * and LF (removed by unfolding), 0 for the rest. */
 static const unsigned char hdr_class[256] = {
-    ['\t'] = 1, [' '] = 1, ['\r'] = 2, ['\n'] = 2,
+    ['\t'] = 1,
+    [' '] = 1,
+    ['\r'] = 2,
+    ['\n'] = 2,
 };
 
 static inline unsigned char ascii_lower(unsigned char c)
@@ -539,10 +542,9 @@ static inline int name_caseeq(const char *a, const char *b, size_t n)
     return 1;
 }
 
-ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs,
-                                size_t nhdrs, const ik_str *names, size_t nnames,
-                                ik_str sigfield, size_t b_start, size_t b_end,
-                                unsigned char *used, ik_buf *scratch)
+ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs, size_t nhdrs,
+                                const ik_str *names, size_t nnames, ik_str sigfield, size_t b_start,
+                                size_t b_end, unsigned char *used, ik_buf *scratch)
 {
     memset(used, 0, nhdrs);
     ik_buf_reset(scratch);

@@ -14,8 +14,8 @@
 
 /* A header field as kept by the verifier and the signer. */
 typedef struct ik__dkim_hdr {
-    ik_str raw;   /* whole field without the final CRLF (arena copy) */
-    ik_str name;  /* view into raw: before ':', trailing WSP removed */
+    ik_str raw;  /* whole field without the final CRLF (arena copy) */
+    ik_str name; /* view into raw: before ':', trailing WSP removed */
 } ik__dkim_hdr;
 
 /* Splits raw into name; IK_ESYNTAX without a ':' or with an empty name. */
@@ -30,10 +30,9 @@ ik_str ik__dkim_strip_eol(ik_str field);
  * then the signature field sigfield with [b_start, b_end) deleted and
  * without its final CRLF.  used is scratch of nhdrs bytes.
  */
-ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs,
-                                size_t nhdrs, const ik_str *names, size_t nnames,
-                                ik_str sigfield, size_t b_start, size_t b_end,
-                                unsigned char *used, ik_buf *scratch);
+ik_status ik__dkim_hash_headers(ik_hash *h, ik_dkim_canon c, const ik__dkim_hdr *hdrs, size_t nhdrs,
+                                const ik_str *names, size_t nnames, ik_str sigfield, size_t b_start,
+                                size_t b_end, unsigned char *used, ik_buf *scratch);
 
 /*
  * Parses and decodes the key record r->text into r (parsed, status, key,
@@ -46,8 +45,7 @@ ik_status ik__dkim_keyrec_parse(ik_arena *a, ik_dkim_keyrec *r);
  * The parsed key of r: r->key when r is parsed, else r->text parsed now
  * (with r->pkey as the decoded key).  Returns what ik_dkim_key_parse would.
  */
-ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key,
-                              ik_str *why);
+ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key, ik_str *why);
 
 /* RFC 6376 3.5 d= / s= syntax (sub-domain labels). */
 int ik__dkim_domain_ok(ik_str d, int allow_underscore);

@@ -23,14 +23,14 @@
 
 typedef struct kc_entry kc_entry;
 struct kc_entry {
-    kc_entry *chain;            /* same bucket */
-    kc_entry *older, *newer;    /* FIFO */
+    kc_entry *chain;         /* same bucket */
+    kc_entry *older, *newer; /* FIFO */
     char *name;
     size_t name_len;
     int64_t expires;
     size_t n;
-    ik_dkim_keyrec *recs;       /* texts point into strs */
-    char *strs;                 /* in this allocation */
+    ik_dkim_keyrec *recs; /* texts point into strs */
+    char *strs;           /* in this allocation */
     size_t strs_len;
 };
 

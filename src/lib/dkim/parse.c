@@ -194,8 +194,8 @@ static ik_status parse_canon(ik_str v, ik_dkim_canon *h, ik_dkim_canon *b)
 {
     long slash = ik_str_chr(v, '/');
     ik_str hs = slash < 0 ? v : ik_str_make(v.p, (size_t)slash);
-    ik_str bs = slash < 0 ? IK_STR_LIT("simple")
-                          : ik_str_make(v.p + slash + 1, v.len - (size_t)slash - 1);
+    ik_str bs =
+        slash < 0 ? IK_STR_LIT("simple") : ik_str_make(v.p + slash + 1, v.len - (size_t)slash - 1);
     ik_str parts[2] = { hs, bs };
     ik_dkim_canon *outs[2] = { h, b };
     for (int i = 0; i < 2; i++) {
@@ -412,12 +412,11 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
         if (at == NULL)
             return fail(a, why, "i= has no \"@\": %.*s", out->auid);
         out->auid_domain = ik_str_make(at + 1, (size_t)(out->auid.p + out->auid.len - at - 1));
-        if (!ik__dkim_domain_ok(out->auid_domain, 0) &&
-            !(out->auid_domain.len > 0 && ik__dkim_domain_ok(out->auid_domain, 1)))
+        if (!ik__dkim_domain_ok(out->auid_domain, 0)
+            && !(out->auid_domain.len > 0 && ik__dkim_domain_ok(out->auid_domain, 1)))
             return fail(a, why, "i= domain is not valid: %.*s", out->auid_domain);
         if (!domain_within(out->auid_domain, out->domain))
-            return fail(a, why, "i= domain is not d= or a subdomain of it: %.*s",
-                        out->auid_domain);
+            return fail(a, why, "i= domain is not d= or a subdomain of it: %.*s", out->auid_domain);
     } else {
         char *s = ik_arena_alloc(a, out->domain.len + 2);
         if (s == NULL)
@@ -461,8 +460,8 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
             return st;
         int ok = 0;
         for (size_t i = 0; st == IK_OK && i < n; i++)
-            if (ik_str_caseeq_c(items[i], "dns/txt") ||
-                (legacy && ik_str_caseeq_c(items[i], "dns")))
+            if (ik_str_caseeq_c(items[i], "dns/txt")
+                || (legacy && ik_str_caseeq_c(items[i], "dns")))
                 ok = 1;
         if (!ok)
             return fail(a, why, "unsupported q=%.*s", t->value);
@@ -603,8 +602,7 @@ ik_status ik__dkim_keyrec_parse(ik_arena *a, ik_dkim_keyrec *r)
     return IK_OK;
 }
 
-ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key,
-                              ik_str *why)
+ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key, ik_str *why)
 {
     if (!r->parsed)
         return ik_dkim_key_parse(a, r->text, r->pkey, key, why);

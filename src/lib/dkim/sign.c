@@ -45,15 +45,25 @@ struct ik_dkim_signer {
 
 /* Signed once per occurrence plus once more, so none can be added. */
 static const char *const oversign[] = {
-    "from", "to", "cc", "subject", "date", "message-id", "reply-to", "sender",
-    "in-reply-to", "references", "mime-version", "content-type",
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "reply-to",
+    "sender",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
     "content-transfer-encoding",
 };
 /* Signed when present only: lists and resenders add them legitimately. */
 static const char *const if_present[] = {
-    "list-id", "list-help", "list-unsubscribe", "list-unsubscribe-post", "list-subscribe",
-    "list-post", "list-owner", "list-archive", "resent-date", "resent-from", "resent-to",
-    "resent-cc", "resent-message-id",
+    "list-id",   "list-help",  "list-unsubscribe",  "list-unsubscribe-post", "list-subscribe",
+    "list-post", "list-owner", "list-archive",      "resent-date",           "resent-from",
+    "resent-to", "resent-cc",  "resent-message-id",
 };
 
 void ik_dkim_sign_params_init(ik_dkim_sign_params *p)
@@ -81,10 +91,10 @@ ik_status ik_dkim_sign_add(ik_dkim_signer *s, const ik_dkim_sign_params *p)
         return IK_ESTATE;
     if (s->n == IK_DKIM_SIGN_MAX)
         return IK_ELIMIT;
-    if (p->key == NULL || !ik_pkey_has_private(p->key) ||
-        p->alg == IK_DKIM_ALG_RSA_SHA1 || /* RFC 8301 3.1: signers MUST NOT */
-        ik_pkey_type(p->key) != ik_dkim_alg_key(p->alg) ||
-        !ik__dkim_domain_ok(p->domain, 0) || !ik__dkim_domain_ok(p->selector, 1))
+    if (p->key == NULL || !ik_pkey_has_private(p->key) || p->alg == IK_DKIM_ALG_RSA_SHA1
+        || /* RFC 8301 3.1: signers MUST NOT */
+        ik_pkey_type(p->key) != ik_dkim_alg_key(p->alg) || !ik__dkim_domain_ok(p->domain, 0)
+        || !ik__dkim_domain_ok(p->selector, 1))
         return IK_EINVAL;
     if (p->alg != IK_DKIM_ALG_RSA_SHA256 && p->alg != IK_DKIM_ALG_ED25519_SHA256)
         return IK_EINVAL;
@@ -95,8 +105,8 @@ ik_status ik_dkim_sign_add(ik_dkim_signer *s, const ik_dkim_sign_params *p)
     g->p.selector = ik_arena_strdup_str(s->a, p->selector);
     g->p.identity = p->identity.len ? ik_arena_strdup_str(s->a, p->identity) : IK_STR_NULL;
     g->p.headers = p->headers ? ik_arena_strndup(s->a, p->headers, strlen(p->headers)) : NULL;
-    if (!g->p.domain.p || !g->p.selector.p || (p->identity.len && !g->p.identity.p) ||
-        (p->headers && !g->p.headers))
+    if (!g->p.domain.p || !g->p.selector.p || (p->identity.len && !g->p.identity.p)
+        || (p->headers && !g->p.headers))
         return IK_ENOMEM;
     if (g->p.identity.len) {
         /* RFC 6376 3.5: the i= domain is d= or a subdomain of it. */
@@ -108,9 +118,8 @@ ik_status ik_dkim_sign_add(ik_dkim_signer *s, const ik_dkim_sign_params *p)
             return IK_EINVAL;
         ik_str dom = ik_str_make(g->p.identity.p + at + 1, g->p.identity.len - (size_t)at - 1);
         size_t dl = g->p.domain.len;
-        if (dom.len < dl ||
-            !ik_str_caseeq(ik_str_make(dom.p + dom.len - dl, dl), g->p.domain) ||
-            (dom.len > dl && dom.p[dom.len - dl - 1] != '.'))
+        if (dom.len < dl || !ik_str_caseeq(ik_str_make(dom.p + dom.len - dl, dl), g->p.domain)
+            || (dom.len > dl && dom.p[dom.len - dl - 1] != '.'))
             return IK_EINVAL;
     }
     if (g->p.timestamp < 0)
@@ -193,8 +202,10 @@ static ik_status build_h(ik_dkim_signer *s, ssig *g)
         }
     } else {
         /* One pass over the fields counts each default name. */
-        enum { NOVER = sizeof(oversign) / sizeof(oversign[0]),
-               NIF = sizeof(if_present) / sizeof(if_present[0]) };
+        enum {
+            NOVER = sizeof(oversign) / sizeof(oversign[0]),
+            NIF = sizeof(if_present) / sizeof(if_present[0])
+        };
         size_t count[NOVER + NIF] = { 0 };
         for (size_t i = 0; i < s->nhdrs; i++) {
             int k = default_index(s->hdrs[i].name);
@@ -401,8 +412,8 @@ static ik_status sign_one(ik_dkim_signer *s, ssig *g, unsigned char *used)
     else if ((h = ik_hash_new_arena(s->a, halg)) == NULL)
         return IK_ENOMEM;
     if (st == IK_OK)
-        st = ik__dkim_hash_headers(h, g->p.hcanon, s->hdrs, s->nhdrs, g->h, g->nh,
-                                   ik_buf_str(&f), f.len, f.len, used, &s->scratch);
+        st = ik__dkim_hash_headers(h, g->p.hcanon, s->hdrs, s->nhdrs, g->h, g->nh, ik_buf_str(&f),
+                                   f.len, f.len, used, &s->scratch);
     unsigned char digest[IK_HASH_MAX_SIZE];
     if (st == IK_OK)
         st = ik_hash_final(h, digest);

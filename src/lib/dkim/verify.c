@@ -24,22 +24,22 @@
 #include "dkim_int.h"
 
 typedef struct vkey {
-    ik_str name;            /* selector._domainkey.domain, lowercase */
-    ik_dns_query *q;        /* NULL when the cache answered or the name is bad */
-    ik_dkim_keyrec *recs;   /* after resolution */
+    ik_str name;          /* selector._domainkey.domain, lowercase */
+    ik_dns_query *q;      /* NULL when the cache answered or the name is bad */
+    ik_dkim_keyrec *recs; /* after resolution */
     size_t nrecs;
     int resolved;
-    ik_dkim_result err;     /* when no records: temperror/permerror */
+    ik_dkim_result err; /* when no records: temperror/permerror */
     const char *why;
 } vkey;
 
 typedef struct vsig {
     ik_dkim_sigresult res;
     ik_dkim_sig sig;
-    int active;             /* waiting for key and body */
-    int sha1_refused;       /* rsa-sha1 under the RFC 8301 policy */
+    int active;       /* waiting for key and body */
+    int sha1_refused; /* rsa-sha1 under the RFC 8301 policy */
     unsigned char hdigest[IK_HASH_MAX_SIZE];
-    int canon;              /* index into v->body */
+    int canon; /* index into v->body */
     size_t tap;
     vkey *key;
 } vsig;
@@ -117,8 +117,7 @@ ik_status ik_dkim_verify_header(ik_dkim_verifier *v, const char *field, size_t l
     return IK_OK;
 }
 
-static void set_result(ik_dkim_verifier *v, vsig *s, ik_dkim_result r, const char *fmt,
-                       ik_str arg)
+static void set_result(ik_dkim_verifier *v, vsig *s, ik_dkim_result r, const char *fmt, ik_str arg)
 {
     s->res.result = r;
     s->active = 0;
@@ -258,24 +257,25 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
         }
         s->res.sig = &s->sig;
         s->res.header_a = ik_str_c(ik_dkim_alg_name(s->sig.alg));
-        s->res.header_b = ik_str_make(s->sig.b_text.p, s->sig.b_text.len < 8 ? s->sig.b_text.len : 8);
+        s->res.header_b =
+            ik_str_make(s->sig.b_text.p, s->sig.b_text.len < 8 ? s->sig.b_text.len : 8);
         if (v->too_many_headers) {
-            set_result(v, s, IK_DKIM_PERMERROR, "more than %.*s header fields",
-                       IK_STR_LIT("1000"));
+            set_result(v, s, IK_DKIM_PERMERROR, "more than %.*s header fields", IK_STR_LIT("1000"));
             continue;
         }
         /* RFC 8301 3.1: rsa-sha1 is never valid here, but the key is still
          * looked up so that a DNS failure reads as temperror (try again
          * later) rather than a verdict on the signature. */
-        s->sha1_refused = s->sig.alg == IK_DKIM_ALG_RSA_SHA1 && !legacy &&
-                          !(v->cfg.flags & IK_DKIM_ALLOW_SHA1);
-        if (s->sig.has_x && s->sig.x < UINT64_MAX - v->cfg.clock_skew &&
-            (int64_t)(s->sig.x + v->cfg.clock_skew) < v->now && s->sig.x < (uint64_t)INT64_MAX) {
+        s->sha1_refused =
+            s->sig.alg == IK_DKIM_ALG_RSA_SHA1 && !legacy && !(v->cfg.flags & IK_DKIM_ALLOW_SHA1);
+        if (s->sig.has_x && s->sig.x < UINT64_MAX - v->cfg.clock_skew
+            && (int64_t)(s->sig.x + v->cfg.clock_skew) < v->now && s->sig.x < (uint64_t)INT64_MAX) {
             set_result(v, s, IK_DKIM_PERMERROR, "signature expired (x=)%.*s", IK_STR_NULL);
             continue;
         }
-        if (s->sig.has_t && (s->sig.t > (uint64_t)INT64_MAX ||
-                             (int64_t)s->sig.t > v->now + (int64_t)v->cfg.clock_skew)) {
+        if (s->sig.has_t
+            && (s->sig.t > (uint64_t)INT64_MAX
+                || (int64_t)s->sig.t > v->now + (int64_t)v->cfg.clock_skew)) {
             set_result(v, s, IK_DKIM_PERMERROR, "signature timestamp t= is in the future%.*s",
                        IK_STR_NULL);
             continue;
@@ -335,8 +335,8 @@ static int granularity_ok(ik_str g, ik_str auid)
     size_t pre = (size_t)star, post = g.len - pre - 1;
     if (local.len < pre + post)
         return 0;
-    return memcmp(local.p, g.p, pre) == 0 &&
-           memcmp(local.p + local.len - post, g.p + pre + 1, post) == 0;
+    return memcmp(local.p, g.p, pre) == 0
+           && memcmp(local.p + local.len - post, g.p + pre + 1, post) == 0;
 }
 
 static ik_status resolve_key(ik_dkim_verifier *v, vkey *k)
@@ -346,8 +346,7 @@ static ik_status resolve_key(ik_dkim_verifier *v, vkey *k)
     k->resolved = 1;
     const ik_dns_answer *ans = k->q->answer;
     switch (ans->status) {
-    case IK_DNS_OK:
-        break;
+    case IK_DNS_OK: break;
     case IK_DNS_NODATA:
     case IK_DNS_NXDOMAIN:
         k->err = IK_DKIM_PERMERROR; /* RFC 6376 6.1.2 step 3 */
@@ -392,8 +391,8 @@ static ik_status resolve_key(ik_dkim_verifier *v, vkey *k)
     }
     if (decoded && v->cfg.cache != NULL) {
         uint32_t ttl = ans->ttl;
-        if (ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ttl, k->recs,
-                                 k->nrecs) == IK_ENOMEM)
+        if (ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ttl, k->recs, k->nrecs)
+            == IK_ENOMEM)
             return IK_ENOMEM;
     }
     return IK_OK;
@@ -434,11 +433,11 @@ static ik_status evaluate(ik_dkim_verifier *v, vsig *s)
         else if (!(key.hashes & (1u << halg)))
             problem = halg == IK_HASH_SHA1 ? "key h= does not allow sha1"
                                            : "key h= does not allow sha256";
-        else if ((key.flags & IK_DKIM_KEY_STRICT) &&
-                 !ik_str_caseeq(s->sig.auid_domain, s->sig.domain))
+        else if ((key.flags & IK_DKIM_KEY_STRICT)
+                 && !ik_str_caseeq(s->sig.auid_domain, s->sig.domain))
             problem = "key t=s requires the i= domain to equal d=";
-        else if ((v->cfg.flags & IK_DKIM_LEGACY) && key.has_g &&
-                 !granularity_ok(key.g, s->sig.auid))
+        else if ((v->cfg.flags & IK_DKIM_LEGACY) && key.has_g
+                 && !granularity_ok(key.g, s->sig.auid))
             problem = "key g= does not match i=";
         else if (key.type == IK_KEY_RSA && ik_pkey_bits(key.pkey) < v->cfg.min_rsa_bits)
             problem = ik_arena_printf(v->a, "RSA key of %u bits is too short (RFC 8301 3.2)",
@@ -453,8 +452,7 @@ static ik_status evaluate(ik_dkim_verifier *v, vsig *s)
         if (tried++ == 0) {
             /* RFC 6376 6.1.3: body hash first. */
             if (s->sig.has_l && s->sig.l > s->res.body_length) {
-                set_result(v, s, IK_DKIM_PERMERROR, "l= is larger than the body%.*s",
-                           IK_STR_NULL);
+                set_result(v, s, IK_DKIM_PERMERROR, "l= is larger than the body%.*s", IK_STR_NULL);
                 return IK_OK;
             }
             s->res.body_truncated = s->sig.has_l && s->sig.l < s->res.body_length;
@@ -546,7 +544,7 @@ const ik_dkim_sigresult *ik_dkim_verify_get(const ik_dkim_verifier *v, size_t i)
 
 ik_dkim_result ik_dkim_verify_overall(const ik_dkim_verifier *v)
 {
-    static const ik_dkim_result order[] = { IK_DKIM_PASS, IK_DKIM_FAIL, IK_DKIM_TEMPERROR,
+    static const ik_dkim_result order[] = { IK_DKIM_PASS,      IK_DKIM_FAIL,   IK_DKIM_TEMPERROR,
                                             IK_DKIM_PERMERROR, IK_DKIM_POLICY, IK_DKIM_NEUTRAL };
     if (v->state != V_DONE || v->nsigs == 0)
         return IK_DKIM_NONE;

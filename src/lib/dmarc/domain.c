@@ -53,8 +53,15 @@ int ik__dmarc_is_subdomain(ik_str name, ik_str suffix)
 
 /* ---- Punycode (RFC 3492 6.3) ---------------------------------------------- */
 
-enum { PC_BASE = 36, PC_TMIN = 1, PC_TMAX = 26, PC_SKEW = 38, PC_DAMP = 700,
-       PC_BIAS = 72, PC_N = 128 };
+enum {
+    PC_BASE = 36,
+    PC_TMIN = 1,
+    PC_TMAX = 26,
+    PC_SKEW = 38,
+    PC_DAMP = 700,
+    PC_BIAS = 72,
+    PC_N = 128
+};
 
 static uint32_t adapt(uint32_t delta, uint32_t numpoints, int first)
 {

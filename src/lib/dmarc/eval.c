@@ -49,9 +49,9 @@ enum { AL_NO = 0, AL_YES, AL_WAIT, AL_TEMP, AL_PERM };
 
 typedef struct qent {
     ik_dns_query *q;
-    unsigned run;           /* run in which it was last put on the list */
+    unsigned run; /* run in which it was last put on the list */
     int classified;
-    int kind;               /* TX_* */
+    int kind; /* TX_* */
     const ik_dmarc_record *rec;
     ik_str problem;
 } qent;
@@ -61,7 +61,7 @@ struct ik_dmarc {
     ik_dmarc_params p;
     ik_dmarc_from from;
     ik_dmarc_auth auth;
-    ik_str spf_domain;      /* normalized SPF Domain, or empty */
+    ik_str spf_domain;                     /* normalized SPF Domain, or empty */
     ik_dmarc_dkim dkim[IK_DMARC_MAX_DKIM]; /* normalized d= */
     size_t ndkim;
     uint32_t sample;
@@ -221,8 +221,8 @@ ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_fro
 
 /* ---- the question table ---------------------------------------------------- */
 
-static int lookup(ik_dmarc *d, const char *pre, ik_str name, const char *post,
-                  uint16_t type, qent **out)
+static int lookup(ik_dmarc *d, const char *pre, ik_str name, const char *post, uint16_t type,
+                  qent **out)
 {
     char buf[IK_DNS_NAME_MAX * 2 + 64];
     int n = snprintf(buf, sizeof(buf), "%s%.*s%s", pre, (int)name.len, name.p, post);
@@ -271,17 +271,10 @@ static void classify(ik_dmarc *d, qent *e)
     e->classified = 1;
     const ik_dns_answer *ans = e->q->answer;
     switch (ans->status) {
-    case IK_DNS_OK:
-        break;
-    case IK_DNS_TEMPFAIL:
-        e->kind = TX_TEMP;
-        return;
-    case IK_DNS_PERMFAIL:
-        e->kind = TX_PERM;
-        return;
-    default:
-        e->kind = TX_NONE;
-        return;
+    case IK_DNS_OK: break;
+    case IK_DNS_TEMPFAIL: e->kind = TX_TEMP; return;
+    case IK_DNS_PERMFAIL: e->kind = TX_PERM; return;
+    default: e->kind = TX_NONE; return;
     }
     size_t count = 0;
     for (size_t i = 0; i < ans->nrr; i++) {
@@ -290,8 +283,8 @@ static void classify(ik_dmarc *d, qent *e)
             continue;
         if (count++ == 0) {
             ik_dmarc_record *rec = NULL;
-            ik_status st = ik_dmarc_record_parse(d->a, rr->u.txt.joined, d->parse_flags, &rec,
-                                                 &e->problem);
+            ik_status st =
+                ik_dmarc_record_parse(d->a, rr->u.txt.joined, d->parse_flags, &rec, &e->problem);
             if (st == IK_ENOMEM)
                 d->fatal = st;
             e->rec = st == IK_OK ? rec : NULL;
@@ -398,8 +391,8 @@ static int org_domain(ik_dmarc *d, ik_str name, ik_str *org)
 
 /* RFC 9989 3.2.10: strict is identity, relaxed is equal org domains.
  * org_st is the state of the author's org domain lookup. */
-static int aligned(ik_dmarc *d, ik_str author, int org_st, ik_str author_org, ik_str id,
-                   int strict, ik_str *id_org)
+static int aligned(ik_dmarc *d, ik_str author, int org_st, ik_str author_org, ik_str id, int strict,
+                   ik_str *id_org)
 {
     *id_org = IK_STR_NULL;
     if (ik_str_caseeq(author, id))
@@ -464,8 +457,8 @@ static int discover(ik_dmarc *d, ik_str author, dom_state *s, const ik_dmarc_rec
     }
     if (kind == TX_TEMP || kind == TX_PERM) {
         *res = kind == TX_TEMP ? IK_DMARC_TEMPERROR : IK_DMARC_PERMERROR;
-        say(s, "DNS %s failure looking up _dmarc.%.*s",
-            kind == TX_TEMP ? "temporary" : "permanent", SV(author));
+        say(s, "DNS %s failure looking up _dmarc.%.*s", kind == TX_TEMP ? "temporary" : "permanent",
+            SV(author));
         return P_DONE;
     }
     if (kind == TX_ONE) {
@@ -623,13 +616,17 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
         if (!ik_dmarc_record_has_valid_rua(rec)) {
             o->record = NULL;
             o->result = IK_DMARC_NONE;
-            say(&s, "policy record at _dmarc.%.*s has no valid p=/sp=/np= and no valid rua=: "
-                    "no DMARC processing", SV(pdom));
+            say(&s,
+                "policy record at _dmarc.%.*s has no valid p=/sp=/np= and no valid rua=: "
+                "no DMARC processing",
+                SV(pdom));
             goto done;
         }
         o->record_broken = 1;
-        say(&s, "policy record at _dmarc.%.*s has no valid p=/sp=/np=; acting as p=none "
-                "because rua= is valid", SV(pdom));
+        say(&s,
+            "policy record at _dmarc.%.*s has no valid p=/sp=/np=; acting as p=none "
+            "because rua= is valid",
+            SV(pdom));
     }
 
     /* Organizational Domain of the author, for relaxed alignment */
@@ -656,8 +653,7 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
             SV(d->spf_domain));
     } else {
         ik_str id_org;
-        int al = aligned(d, author, org_st, author_org, d->spf_domain, rec->aspf_strict,
-                         &id_org);
+        int al = aligned(d, author, org_st, author_org, d->spf_domain, rec->aspf_strict, &id_org);
         if (al == AL_YES && d->auth.spf_result == IK_SPF_PASS) {
             o->spf_aligned = 1;
             o->aligned_spf = d->spf_domain;
@@ -679,8 +675,9 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
             say(&s, "SPF: %s for %.*s, not aligned with %.*s (aspf=s needs the same domain)",
                 ik_spf_result_name(d->auth.spf_result), SV(d->spf_domain), SV(author));
         } else {
-            say(&s, "SPF: %s for %.*s, not aligned with %.*s (organizational domains %.*s "
-                    "and %.*s differ)",
+            say(&s,
+                "SPF: %s for %.*s, not aligned with %.*s (organizational domains %.*s "
+                "and %.*s differ)",
                 ik_spf_result_name(d->auth.spf_result), SV(d->spf_domain), SV(author),
                 SV(id_org.len ? id_org : d->spf_domain), SV(author_org));
         }
@@ -696,8 +693,7 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
             continue;
         }
         ik_str id_org;
-        int al = aligned(d, author, org_st, author_org, k->domain, rec->adkim_strict,
-                         &id_org);
+        int al = aligned(d, author, org_st, author_org, k->domain, rec->adkim_strict, &id_org);
         if (al == AL_YES && k->result == IK_DKIM_PASS) {
             if (!o->dkim_aligned)
                 o->aligned_dkim = k->domain;
@@ -720,8 +716,9 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
             say(&s, "DKIM d=%.*s: %s, not aligned with %.*s (adkim=s needs the same domain)",
                 SV(k->domain), ik_dkim_result_name(k->result), SV(author));
         } else {
-            say(&s, "DKIM d=%.*s: %s, not aligned with %.*s (organizational domains %.*s "
-                    "and %.*s differ)",
+            say(&s,
+                "DKIM d=%.*s: %s, not aligned with %.*s (organizational domains %.*s "
+                "and %.*s differ)",
                 SV(k->domain), ik_dkim_result_name(k->result), SV(author),
                 SV(id_org.len ? id_org : k->domain), SV(author_org));
         }
@@ -754,8 +751,8 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
     if (o->record_broken) {
         o->published = IK_DMARC_P_NONE;
     } else if (!ik_str_caseeq(author, pdom)) {
-        int np_ok = d->p.spec == IK_DMARC_SPEC_9989 && (rec->present & IK_DMARC_TAG_NP) &&
-                    !(rec->invalid & IK_DMARC_TAG_NP);
+        int np_ok = d->p.spec == IK_DMARC_SPEC_9989 && (rec->present & IK_DMARC_TAG_NP)
+                    && !(rec->invalid & IK_DMARC_TAG_NP);
         int use_np = 0;
         if (np_ok) {
             int ex = 1;
@@ -786,9 +783,10 @@ static int eval_domain(ik_dmarc *d, ik_dmarc_domain_outcome *o)
             o->disposition = downgrade(o->disposition);
             o->override = IK_DMARC_OVR_SAMPLED_OUT;
             say(&s, "pct=%u: message not selected (sample %u)", rec->pct, d->sample);
-        } else if (d->p.spec == IK_DMARC_SPEC_9989 &&
-                   (rec->testing || ((d->p.flags & IK_DMARC_OPT_PCT0_TESTING) &&
-                                     (rec->present & IK_DMARC_TAG_PCT) && rec->pct == 0))) {
+        } else if (d->p.spec == IK_DMARC_SPEC_9989
+                   && (rec->testing
+                       || ((d->p.flags & IK_DMARC_OPT_PCT0_TESTING)
+                           && (rec->present & IK_DMARC_TAG_PCT) && rec->pct == 0))) {
             /* RFC 9989 4.7 t=y: one level below the policy */
             o->disposition = downgrade(o->disposition);
             o->override = IK_DMARC_OVR_TEST_MODE;
@@ -816,8 +814,7 @@ done:
                       SV(author), SV(pdom));
         if (o->result == IK_DMARC_FAIL)
             ik_buf_printf(&head, ", %s=%s, disposition %s", tagname(o->policy_tag),
-                          ik_dmarc_policy_name(o->published),
-                          ik_dmarc_policy_name(o->disposition));
+                          ik_dmarc_policy_name(o->published), ik_dmarc_policy_name(o->disposition));
         ik_buf_printf(&head, "): %.*s", SV(ik_buf_str(&s.why)));
         if (ik_buf_error(&head) == IK_ENOMEM)
             d->fatal = IK_ENOMEM;
@@ -963,8 +960,8 @@ static void finish_from_problem(ik_dmarc *d)
             o->override = IK_DMARC_OVR_LOCAL_POLICY;
         }
     }
-    o->reason = d->from.problem.len ? d->from.problem
-                                    : ik_str_c(ik_dmarc_from_status_name(d->from.status));
+    o->reason =
+        d->from.problem.len ? d->from.problem : ik_str_c(ik_dmarc_from_status_name(d->from.status));
 }
 
 ik_status ik_dmarc_run(ik_dmarc *d, ik_dns_query **pending)
@@ -1023,8 +1020,8 @@ ik_status ik_dmarc_run(ik_dmarc *d, ik_dns_query **pending)
     o->decisive = 0;
     for (size_t i = 1; i < o->ndomains; i++) {
         const ik_dmarc_domain_outcome *a = &o->domains[i], *b = &o->domains[o->decisive];
-        if (result_rank(a->result) > result_rank(b->result) ||
-            (a->result == b->result && a->disposition > b->disposition))
+        if (result_rank(a->result) > result_rank(b->result)
+            || (a->result == b->result && a->disposition > b->disposition))
             o->decisive = i;
     }
     const ik_dmarc_domain_outcome *dec = &o->domains[o->decisive];

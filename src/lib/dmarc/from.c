@@ -46,15 +46,14 @@ const char *ik_dmarc_from_status_name(ik_dmarc_from_status s)
     return "unknown";
 }
 
-static ik_status fail(ik_arena *a, ik_dmarc_from *out, ik_dmarc_from_status st,
-                      const char *why, ik_str detail)
+static ik_status fail(ik_arena *a, ik_dmarc_from *out, ik_dmarc_from_status st, const char *why,
+                      ik_str detail)
 {
     out->status = st;
     out->ndomains = 0;
-    char *m = detail.len
-                  ? ik_arena_printf(a, "%s: %.*s", why, (int)(detail.len > 200 ? 200 : detail.len),
-                                    detail.p)
-                  : ik_arena_printf(a, "%s", why);
+    char *m = detail.len ? ik_arena_printf(a, "%s: %.*s", why,
+                                           (int)(detail.len > 200 ? 200 : detail.len), detail.p)
+                         : ik_arena_printf(a, "%s", why);
     if (m == NULL)
         return IK_ENOMEM;
     out->problem = ik_str_c(m);
@@ -124,13 +123,12 @@ ik_status ik_dmarc_author_from_value(ik_arena *a, ik_str value, ik_dmarc_from *o
             return st;
     }
     if (out->ndomains == 0)
-        return fail(a, out, IK_DMARC_FROM_NO_DOMAIN, "From holds no domain name",
-                    IK_STR_NULL);
+        return fail(a, out, IK_DMARC_FROM_NO_DOMAIN, "From holds no domain name", IK_STR_NULL);
     return IK_OK;
 }
 
-ik_status ik_dmarc_author_from_fields(ik_arena *a, const ik_hdr_field *fields,
-                                      size_t nfields, ik_dmarc_from *out)
+ik_status ik_dmarc_author_from_fields(ik_arena *a, const ik_hdr_field *fields, size_t nfields,
+                                      ik_dmarc_from *out)
 {
     memset(out, 0, sizeof(*out));
     if (fields == NULL && nfields)
@@ -145,8 +143,7 @@ ik_status ik_dmarc_author_from_fields(ik_arena *a, const ik_hdr_field *fields,
     if (count == 0)
         return fail(a, out, IK_DMARC_FROM_ABSENT, "no From field", IK_STR_NULL);
     if (count > 1)
-        return fail(a, out, IK_DMARC_FROM_MULTIPLE_FIELDS, "multiple From fields",
-                    IK_STR_NULL);
+        return fail(a, out, IK_DMARC_FROM_MULTIPLE_FIELDS, "multiple From fields", IK_STR_NULL);
     if (fields[at].flags & IK_HDR_F_NUL)
         return fail(a, out, IK_DMARC_FROM_AMBIGUOUS, "NUL byte in From", IK_STR_NULL);
     return ik_dmarc_author_from_value(a, fields[at].value, out);

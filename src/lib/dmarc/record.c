@@ -169,8 +169,9 @@ ik_status ik_dmarc_uri_parse(ik_arena *a, ik_str text, int spec_7489, int lenien
         why = "no URI scheme";
         goto bad;
     }
-    while (i < u.len && (is_alpha(u.p[i]) || is_digit(u.p[i]) || u.p[i] == '+' ||
-                         u.p[i] == '-' || u.p[i] == '.'))
+    while (i < u.len
+           && (is_alpha(u.p[i]) || is_digit(u.p[i]) || u.p[i] == '+' || u.p[i] == '-'
+               || u.p[i] == '.'))
         i++;
     if (i == u.len || u.p[i] != ':') {
         why = "no URI scheme";
@@ -182,8 +183,7 @@ ik_status ik_dmarc_uri_parse(ik_arena *a, ik_str text, int spec_7489, int lenien
             why = "character not allowed in a URI";
             goto bad;
         }
-        if (u.p[k] == '%' &&
-            (k + 2 >= u.len || hexval(u.p[k + 1]) < 0 || hexval(u.p[k + 2]) < 0)) {
+        if (u.p[k] == '%' && (k + 2 >= u.len || hexval(u.p[k + 1]) < 0 || hexval(u.p[k + 2]) < 0)) {
             why = "bad percent-encoding";
             goto bad;
         }
@@ -282,9 +282,9 @@ static ik_status parse_urilist(rec_ctx *c, const char *tag, ik_str v, unsigned f
             break;
         }
         ik_str why;
-        ik_status st = ik_dmarc_uri_parse(c->a, item, (flags & IK_DMARC_OPT_SPEC_7489) != 0,
-                                          (flags & IK_DMARC_OPT_LENIENT_URI_SIZE) != 0,
-                                          &list[n], &why);
+        ik_status st =
+            ik_dmarc_uri_parse(c->a, item, (flags & IK_DMARC_OPT_SPEC_7489) != 0,
+                               (flags & IK_DMARC_OPT_LENIENT_URI_SIZE) != 0, &list[n], &why);
         if (st == IK_ENOMEM)
             return st;
         if (st != IK_OK) {
@@ -389,31 +389,23 @@ static const struct {
     const char *name;
     unsigned bit;
 } known_tags[] = {
-    { "p", IK_DMARC_TAG_P },       { "sp", IK_DMARC_TAG_SP },
-    { "np", IK_DMARC_TAG_NP },     { "psd", IK_DMARC_TAG_PSD },
-    { "t", IK_DMARC_TAG_T },       { "adkim", IK_DMARC_TAG_ADKIM },
-    { "aspf", IK_DMARC_TAG_ASPF }, { "pct", IK_DMARC_TAG_PCT },
-    { "rua", IK_DMARC_TAG_RUA },   { "ruf", IK_DMARC_TAG_RUF },
-    { "fo", IK_DMARC_TAG_FO },     { "rf", IK_DMARC_TAG_RF },
+    { "p", IK_DMARC_TAG_P },       { "sp", IK_DMARC_TAG_SP },   { "np", IK_DMARC_TAG_NP },
+    { "psd", IK_DMARC_TAG_PSD },   { "t", IK_DMARC_TAG_T },     { "adkim", IK_DMARC_TAG_ADKIM },
+    { "aspf", IK_DMARC_TAG_ASPF }, { "pct", IK_DMARC_TAG_PCT }, { "rua", IK_DMARC_TAG_RUA },
+    { "ruf", IK_DMARC_TAG_RUF },   { "fo", IK_DMARC_TAG_FO },   { "rf", IK_DMARC_TAG_RF },
     { "ri", IK_DMARC_TAG_RI },
 };
 
-static ik_status apply_tag(rec_ctx *c, ik_dmarc_record *r, ik_str name, ik_str v,
-                           unsigned bit, unsigned flags)
+static ik_status apply_tag(rec_ctx *c, ik_dmarc_record *r, ik_str name, ik_str v, unsigned bit,
+                           unsigned flags)
 {
     char ch;
     int spec_7489 = (flags & IK_DMARC_OPT_SPEC_7489) != 0;
     int ok = 1;
     switch (bit) {
-    case IK_DMARC_TAG_P:
-        ok = policy_value(v, &r->p);
-        break;
-    case IK_DMARC_TAG_SP:
-        ok = policy_value(v, &r->sp);
-        break;
-    case IK_DMARC_TAG_NP:
-        ok = policy_value(v, &r->np);
-        break;
+    case IK_DMARC_TAG_P: ok = policy_value(v, &r->p); break;
+    case IK_DMARC_TAG_SP: ok = policy_value(v, &r->sp); break;
+    case IK_DMARC_TAG_NP: ok = policy_value(v, &r->np); break;
     case IK_DMARC_TAG_PSD:
         if ((ok = one_of(v, "ynu", &ch)))
             r->psd = ch == 'y' ? IK_DMARC_PSD_Y : ch == 'n' ? IK_DMARC_PSD_N : IK_DMARC_PSD_U;
@@ -445,9 +437,7 @@ static ik_status apply_tag(rec_ctx *c, ik_dmarc_record *r, ik_str name, ik_str v
             r->ri = (uint32_t)n;
         break;
     }
-    case IK_DMARC_TAG_FO:
-        ok = fo_value(v, &r->fo);
-        break;
+    case IK_DMARC_TAG_FO: ok = fo_value(v, &r->fo); break;
     case IK_DMARC_TAG_RF: {
         int known;
         ok = rf_value(v, &known);
@@ -458,12 +448,9 @@ static ik_status apply_tag(rec_ctx *c, ik_dmarc_record *r, ik_str name, ik_str v
         }
         break;
     }
-    case IK_DMARC_TAG_RUA:
-        return parse_urilist(c, "rua", v, flags, &r->rua, &r->nrua);
-    case IK_DMARC_TAG_RUF:
-        return parse_urilist(c, "ruf", v, flags, &r->ruf, &r->nruf);
-    default:
-        break;
+    case IK_DMARC_TAG_RUA: return parse_urilist(c, "rua", v, flags, &r->rua, &r->nrua);
+    case IK_DMARC_TAG_RUF: return parse_urilist(c, "ruf", v, flags, &r->ruf, &r->nruf);
+    default: break;
     }
     if (!ok) {
         r->invalid |= bit;
@@ -475,8 +462,8 @@ static ik_status apply_tag(rec_ctx *c, ik_dmarc_record *r, ik_str name, ik_str v
     return IK_OK;
 }
 
-ik_status ik_dmarc_record_parse(ik_arena *a, ik_str text, unsigned flags,
-                                ik_dmarc_record **out, ik_str *problem)
+ik_status ik_dmarc_record_parse(ik_arena *a, ik_str text, unsigned flags, ik_dmarc_record **out,
+                                ik_str *problem)
 {
     *out = NULL;
     if (problem)

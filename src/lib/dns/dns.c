@@ -29,11 +29,10 @@ static const struct {
     uint16_t type;
     const char *name;
 } type_names[] = {
-    { IK_DNS_T_A, "A" },         { IK_DNS_T_NS, "NS" },
-    { IK_DNS_T_CNAME, "CNAME" }, { IK_DNS_T_SOA, "SOA" },
-    { IK_DNS_T_PTR, "PTR" },     { IK_DNS_T_MX, "MX" },
-    { IK_DNS_T_TXT, "TXT" },     { IK_DNS_T_AAAA, "AAAA" },
-    { IK_DNS_T_SPF, "SPF" },     { IK_DNS_T_ANY, "ANY" },
+    { IK_DNS_T_A, "A" },     { IK_DNS_T_NS, "NS" },     { IK_DNS_T_CNAME, "CNAME" },
+    { IK_DNS_T_SOA, "SOA" }, { IK_DNS_T_PTR, "PTR" },   { IK_DNS_T_MX, "MX" },
+    { IK_DNS_T_TXT, "TXT" }, { IK_DNS_T_AAAA, "AAAA" }, { IK_DNS_T_SPF, "SPF" },
+    { IK_DNS_T_ANY, "ANY" },
 };
 
 const char *ik_dns_type_name(uint16_t type, char buf[16])
@@ -52,8 +51,7 @@ uint16_t ik_dns_type_from_name(ik_str name)
             return type_names[i].type;
     if (ik_str_casestarts(name, "TYPE")) {
         uint64_t v;
-        if (ik_str_to_u64(ik_str_make(name.p + 4, name.len - 4), 65535, &v) == IK_OK
-            && v > 0)
+        if (ik_str_to_u64(ik_str_make(name.p + 4, name.len - 4), 65535, &v) == IK_OK && v > 0)
             return (uint16_t)v;
     }
     return 0;
@@ -94,8 +92,7 @@ ik_dns_answer *ik_dns_answer_new(ik_arena *a, ik_dns_status st)
 }
 
 /* Reads an uncompressed wire name at rdata[*off] as dotted text. */
-static ik_status read_name(ik_arena *a, const uint8_t *p, size_t len,
-                           size_t *off, ik_str *out)
+static ik_status read_name(ik_arena *a, const uint8_t *p, size_t len, size_t *off, ik_str *out)
 {
     char text[IK_DNS_NAME_MAX + 2];
     size_t n = 0, i = *off;
@@ -122,8 +119,8 @@ static ik_status read_name(ik_arena *a, const uint8_t *p, size_t len,
     return out->p ? IK_OK : IK_ENOMEM;
 }
 
-ik_status ik_dns_rdata_decode(ik_arena *a, uint16_t type, const uint8_t *p,
-                              size_t len, ik_dns_rr *rr)
+ik_status ik_dns_rdata_decode(ik_arena *a, uint16_t type, const uint8_t *p, size_t len,
+                              ik_dns_rr *rr)
 {
     size_t off = 0;
     ik_status st;
@@ -190,14 +187,13 @@ ik_status ik_dns_rdata_decode(ik_arena *a, uint16_t type, const uint8_t *p,
         rr->u.txt.nstrings = n;
         break;
     }
-    default:
-        break; /* raw RDATA only */
+    default: break; /* raw RDATA only */
     }
     return IK_OK;
 }
 
-ik_status ik_dns_answer_add_rdata(ik_arena *a, ik_dns_answer *ans, uint16_t type,
-                                  uint32_t ttl, const uint8_t *rdata, size_t len)
+ik_status ik_dns_answer_add_rdata(ik_arena *a, ik_dns_answer *ans, uint16_t type, uint32_t ttl,
+                                  const uint8_t *rdata, size_t len)
 {
     ik_dns_rr rr;
     memset(&rr, 0, sizeof(rr));

@@ -35,13 +35,13 @@ typedef struct ubq {
     struct ubres *r;
     ik_arena *a;
     ik_dns_query *q;
-    ik_dns_done_fn done;    /* NULL for resolve()'s own query */
+    ik_dns_done_fn done; /* NULL for resolve()'s own query */
     void *arg;
     int async_id;
-    uint64_t deadline;      /* CLOCK_MONOTONIC, ms */
+    uint64_t deadline; /* CLOCK_MONOTONIC, ms */
     int finished;
     ik_dns_answer *ans;
-    ik_status err;          /* IK_ENOMEM while building the answer */
+    ik_status err; /* IK_ENOMEM while building the answer */
 } ubq;
 
 typedef struct ubres {
@@ -89,8 +89,8 @@ static ik_str bounded_text(ik_arena *a, const char *s, size_t max)
     return ik_arena_strdup_str(a, ik_str_make(s, strnlen(s, max)));
 }
 
-static ik_status fill_answer(ik_arena *a, const ik_dns_query *q, int err,
-                             struct ub_result *res, ik_dns_answer **out)
+static ik_status fill_answer(ik_arena *a, const ik_dns_query *q, int err, struct ub_result *res,
+                             ik_dns_answer **out)
 {
     ik_dns_answer *ans = ik_dns_answer_new(a, IK_DNS_TEMPFAIL);
     *out = ans;
@@ -123,27 +123,16 @@ static ik_status fill_answer(ik_arena *a, const ik_dns_query *q, int err,
         return IK_OK;
     }
     switch (res->rcode) {
-    case 0: /* NOERROR */
-        break;
+    case 0: /* NOERROR */ break;
     case 3: /* NXDOMAIN */
         ans->status = IK_DNS_NXDOMAIN;
         ans->ttl = res->ttl > 0 ? (uint32_t)res->ttl : 0;
         return IK_OK;
-    case 2:
-        set_fail(ans, IK_DNS_TEMPFAIL, "SERVFAIL");
-        return IK_OK;
-    case 1:
-        set_fail(ans, IK_DNS_PERMFAIL, "FORMERR");
-        return IK_OK;
-    case 4:
-        set_fail(ans, IK_DNS_PERMFAIL, "NOTIMP");
-        return IK_OK;
-    case 5:
-        set_fail(ans, IK_DNS_PERMFAIL, "REFUSED");
-        return IK_OK;
-    default:
-        set_fail(ans, IK_DNS_TEMPFAIL, "unexpected DNS RCODE");
-        return IK_OK;
+    case 2: set_fail(ans, IK_DNS_TEMPFAIL, "SERVFAIL"); return IK_OK;
+    case 1: set_fail(ans, IK_DNS_PERMFAIL, "FORMERR"); return IK_OK;
+    case 4: set_fail(ans, IK_DNS_PERMFAIL, "NOTIMP"); return IK_OK;
+    case 5: set_fail(ans, IK_DNS_PERMFAIL, "REFUSED"); return IK_OK;
+    default: set_fail(ans, IK_DNS_TEMPFAIL, "unexpected DNS RCODE"); return IK_OK;
     }
     uint32_t ttl = res->ttl > 0 ? (uint32_t)res->ttl : 0;
     if (res->nxdomain) {
@@ -163,8 +152,8 @@ static ik_status fill_answer(ik_arena *a, const ik_dns_query *q, int err,
             dropped++;
             continue;
         }
-        ik_status st = ik_dns_answer_add_rdata(a, ans, q->type, ttl,
-                                               (const uint8_t *)res->data[i], (size_t)len);
+        ik_status st = ik_dns_answer_add_rdata(a, ans, q->type, ttl, (const uint8_t *)res->data[i],
+                                               (size_t)len);
         if (st == IK_ENOMEM)
             return st;
         if (st != IK_OK)
@@ -265,8 +254,7 @@ static ubq *start(ubres *r, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done, v
         if (r->inflight)
             r->inflight->prev = p;
         r->inflight = p;
-        ub_err = ub_resolve_async(r->ctx, name, q->type, 1 /* IN */, p, ub_callback,
-                                  &p->async_id);
+        ub_err = ub_resolve_async(r->ctx, name, q->type, 1 /* IN */, p, ub_callback, &p->async_id);
         if (ub_err == 0)
             return p;
         inflight_remove(r, p);
@@ -478,8 +466,8 @@ static ik_status configure(struct ub_ctx *ctx, const ik_unbound_options *o, char
         return fail(err, errlen, IK_EIO, "libunbound: async mode: %s", ub_strerror(rc), NULL);
     /* forwarders on loopback (a local cache, a test server) must be allowed */
     if ((rc = ub_ctx_set_option(ctx, "do-not-query-localhost:", "no")) != 0)
-        return fail(err, errlen, IK_EIO, "libunbound: do-not-query-localhost: %s",
-                    ub_strerror(rc), NULL);
+        return fail(err, errlen, IK_EIO, "libunbound: do-not-query-localhost: %s", ub_strerror(rc),
+                    NULL);
     if (o->no_ipv6 && (rc = ub_ctx_set_option(ctx, "do-ip6:", "no")) != 0)
         return fail(err, errlen, IK_EIO, "libunbound: do-ip6: %s", ub_strerror(rc), NULL);
     if (o->forwarder) {
@@ -496,8 +484,7 @@ static ik_status configure(struct ub_ctx *ctx, const ik_unbound_options *o, char
     if (ta == NULL && o->recursive)
         ta = IK_UNBOUND_ROOT_KEY;
     if (ta && ta[0] && (rc = ub_ctx_add_ta_file(ctx, ta)) != 0)
-        return fail(err, errlen, IK_EIO, "libunbound: trust anchor %s: %s", ta,
-                    ub_strerror(rc));
+        return fail(err, errlen, IK_EIO, "libunbound: trust anchor %s: %s", ta, ub_strerror(rc));
     return IK_OK;
 }
 
@@ -514,8 +501,8 @@ ik_status ik_resolver_unbound_new(const ik_allocator *al, const ik_unbound_optio
         opt = &defaults;
     }
     if (opt->forwarder && opt->recursive)
-        return fail(err, errlen, IK_EINVAL, "recursive and forwarder exclude each other",
-                    NULL, NULL);
+        return fail(err, errlen, IK_EINVAL, "recursive and forwarder exclude each other", NULL,
+                    NULL);
     if (opt->forwarder && !forwarder_ok(opt->forwarder))
         return fail(err, errlen, IK_EINVAL, "bad forwarder '%s' (want IP or IP@PORT)",
                     opt->forwarder, NULL);

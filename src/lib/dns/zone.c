@@ -46,8 +46,8 @@ typedef struct zrr {
 
 typedef struct zfail {
     struct zfail *next;
-    uint16_t type;        /* 0 = every type */
-    int always;           /* else only when no records of the asked type */
+    uint16_t type; /* 0 = every type */
+    int always;    /* else only when no records of the asked type */
     ik_dns_status status;
     const char *why;
 } zfail;
@@ -56,14 +56,14 @@ typedef struct zfail {
 typedef struct zset {
     struct zset *next;
     uint16_t type;
-    size_t cap;         /* slots in ans.rr */
-    ik_dns_answer ans;  /* IK_DNS_OK, canonical = the node's name */
+    size_t cap;        /* slots in ans.rr */
+    ik_dns_answer ans; /* IK_DNS_OK, canonical = the node's name */
 } zset;
 
 typedef struct znode {
-    ik_str name;  /* lowercase, no trailing dot; "" is the root */
+    ik_str name; /* lowercase, no trailing dot; "" is the root */
     uint32_t hash;
-    int exists;   /* has records, or is an ancestor of a node that has */
+    int exists; /* has records, or is an ancestor of a node that has */
     zrr *rrs, *tail;
     zset *sets;
     zfail *fails;
@@ -75,10 +75,10 @@ struct ik_zone {
     int allow_include;
     ik_arena *arena;
     znode **tab;
-    size_t cap;    /* slots, a power of two (0 before the first insert) */
+    size_t cap; /* slots, a power of two (0 before the first insert) */
     size_t nnodes;
     size_t nrr;
-    size_t nsoa;   /* SOA records: none means every negative TTL is the default */
+    size_t nsoa; /* SOA records: none means every negative TTL is the default */
 };
 
 const ik_allocator *ik__zone_allocator(const ik_zone *z)
@@ -399,8 +399,8 @@ ik_status ik_zone_add_rr(ik_zone *z, ik_str owner, uint16_t type, uint32_t ttl,
     return node_mark_exists(z, n);
 }
 
-static ik_status add_rule(ik_zone *z, ik_str owner, uint16_t type, int always,
-                          ik_dns_status st, const char *why)
+static ik_status add_rule(ik_zone *z, ik_str owner, uint16_t type, int always, ik_dns_status st,
+                          const char *why)
 {
     char name[IK_DNS_NAME_MAX + 1];
     size_t nlen;
@@ -481,8 +481,8 @@ static uint32_t negative_ttl(const ik_zone *z, const char *name, size_t len)
             const zrr *soa = first_of(n, IK_DNS_T_SOA);
             if (soa) {
                 const uint8_t *m = soa->rdata + soa->len - 4;
-                uint32_t min = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16
-                               | (uint32_t)m[2] << 8 | m[3];
+                uint32_t min =
+                    (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
                 return min < soa->ttl ? min : soa->ttl;
             }
         }
@@ -501,8 +501,8 @@ static ik_status fail_answer(ik_dns_answer *ans, ik_dns_status st, const char *w
 }
 
 /* canonical of an answer made in a: the node's name, else a copy of cur. */
-static ik_status set_canonical(ik_arena *a, ik_dns_answer *ans, const znode *n,
-                               const char *cur, size_t curlen)
+static ik_status set_canonical(ik_arena *a, ik_dns_answer *ans, const znode *n, const char *cur,
+                               size_t curlen)
 {
     if (n) {
         ans->canonical = n->name;
@@ -562,8 +562,7 @@ ik_status ik_zone_lookup(const ik_zone *z, ik_arena *a, ik_str qname, uint16_t t
         const zrr *cname = NULL;
         if (t == NULL && any == NULL && type != IK_DNS_T_CNAME && type != IK_DNS_T_ANY)
             cname = first_of(n, IK_DNS_T_CNAME);
-        if (t == NULL && any == NULL && cname == NULL
-            && (f = rule_for(n, type, 0)) != NULL) {
+        if (t == NULL && any == NULL && cname == NULL && (f = rule_for(n, type, 0)) != NULL) {
             fail_answer(ans, f->status, f->why);
             break;
         }
@@ -652,8 +651,7 @@ static ik_status zr_resolve(void *self, ik_arena *a, ik_dns_query *q)
     return ik_zone_lookup(r->z, a, q->name, q->type, &q->answer);
 }
 
-static ik_status zr_submit(void *self, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done,
-                           void *arg)
+static ik_status zr_submit(void *self, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done, void *arg)
 {
     zresolver *r = self;
     if (a == NULL || q == NULL || done == NULL)

@@ -61,8 +61,8 @@ typedef struct zstate {
     char owner[IK_DNS_NAME_MAX + 1];
     size_t ownerlen;
     int have_owner;
-    uint32_t ttl;      /* for entries without one */
-    int ttl_from_dir;  /* set by $TTL: explicit record TTLs do not change it */
+    uint32_t ttl;     /* for entries without one */
+    int ttl_from_dir; /* set by $TTL: explicit record TTLs do not change it */
 } zstate;
 
 typedef struct zparser {
@@ -91,11 +91,11 @@ static void tok_show(const char *p, size_t len, char out[TOK_SHOW + 4])
     }
 }
 
-static ik_status zerr(zparser *zp, const zfile *f, unsigned line, ik_status st,
-                      const char *fmt, ...) IK_PRINTFLIKE(5, 6);
+static ik_status zerr(zparser *zp, const zfile *f, unsigned line, ik_status st, const char *fmt,
+                      ...) IK_PRINTFLIKE(5, 6);
 
-static ik_status zerr(zparser *zp, const zfile *f, unsigned line, ik_status st,
-                      const char *fmt, ...)
+static ik_status zerr(zparser *zp, const zfile *f, unsigned line, ik_status st, const char *fmt,
+                      ...)
 {
     if (zp->err && zp->errlen) {
         int n = snprintf(zp->err, zp->errlen, "%s:%u: ", f->name, line);
@@ -110,8 +110,7 @@ static ik_status zerr(zparser *zp, const zfile *f, unsigned line, ik_status st,
 }
 
 /* An error naming a token: "<what> 'token'". */
-static ik_status tok_err(zparser *zp, const zfile *f, const ztok *t, ik_status st,
-                         const char *what)
+static ik_status tok_err(zparser *zp, const zfile *f, const ztok *t, ik_status st, const char *what)
 {
     char show[TOK_SHOW + 4];
     tok_show(t->p, t->len, show);
@@ -122,8 +121,8 @@ static ik_status tok_err(zparser *zp, const zfile *f, const ztok *t, ik_status s
 
 static int is_delim(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';' || c == '('
-           || c == ')' || c == '"';
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';' || c == '(' || c == ')'
+           || c == '"';
 }
 
 static int is_ctl(unsigned char c)
@@ -159,8 +158,8 @@ static ik_status tok_push(zparser *zp, ztok **toks, size_t *n, size_t *cap, ztok
  * owner_omitted is set when the entry's first line starts with a blank
  * (RFC 1035 5.1: the owner is then the previous one).
  */
-static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
-                           int *owner_omitted, unsigned *entry_line, int *got)
+static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok, int *owner_omitted,
+                           unsigned *entry_line, int *got)
 {
     size_t cap = 0, entry_start = f->off;
     int paren = 0, line_start = 1;
@@ -189,8 +188,7 @@ static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
         if (f->off >= f->len)
             break;
         if (f->off - entry_start > IK_ZONE_MAX_ENTRY)
-            return zerr(zp, f, f->line, IK_ELIMIT, "entry longer than %d bytes",
-                        IK_ZONE_MAX_ENTRY);
+            return zerr(zp, f, f->line, IK_ELIMIT, "entry longer than %d bytes", IK_ZONE_MAX_ENTRY);
         char c = f->text[f->off];
         switch (c) {
         case '\n':
@@ -204,9 +202,7 @@ static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
             continue;
         case ' ':
         case '\t':
-        case '\r':
-            f->off++;
-            continue;
+        case '\r': f->off++; continue;
         case ';':
             while (f->off < f->len && f->text[f->off] != '\n') {
                 unsigned char cc = (unsigned char)f->text[f->off];
@@ -228,16 +224,14 @@ static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
             paren = 0;
             f->off++;
             continue;
-        default:
-            break;
+        default: break;
         }
         ztok t = { NULL, 0, f->line, 0 };
         if (c == '"') {
             size_t start = ++f->off;
             for (;;) {
                 if (f->off >= f->len || f->text[f->off] == '\n')
-                    return zerr(zp, f, t.line, IK_ESYNTAX,
-                                "unterminated quoted string");
+                    return zerr(zp, f, t.line, IK_ESYNTAX, "unterminated quoted string");
                 unsigned char cc = (unsigned char)f->text[f->off];
                 if (cc == '"')
                     break;
@@ -246,8 +240,7 @@ static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
                 if (cc == '\\') {
                     f->off++;
                     if (f->off >= f->len || f->text[f->off] == '\n')
-                        return zerr(zp, f, t.line, IK_ESYNTAX,
-                                    "unterminated quoted string");
+                        return zerr(zp, f, t.line, IK_ESYNTAX, "unterminated quoted string");
                     if (is_ctl((unsigned char)f->text[f->off]))
                         return bad_byte(zp, f, (unsigned char)f->text[f->off]);
                 }
@@ -266,8 +259,7 @@ static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
                 if (cc == '\\') {
                     f->off++;
                     if (f->off >= f->len || f->text[f->off] == '\n')
-                        return zerr(zp, f, t.line, IK_ESYNTAX,
-                                    "backslash at end of line");
+                        return zerr(zp, f, t.line, IK_ESYNTAX, "backslash at end of line");
                     if (is_ctl((unsigned char)f->text[f->off]))
                         return bad_byte(zp, f, (unsigned char)f->text[f->off]);
                 }
@@ -280,8 +272,7 @@ static ik_status lex_entry(zparser *zp, zfile *f, ztok **toks, size_t *ntok,
             return st;
     }
     if (paren)
-        return zerr(zp, f, paren_line, IK_ESYNTAX,
-                    "'(' not closed before the end of the file");
+        return zerr(zp, f, paren_line, IK_ESYNTAX, "'(' not closed before the end of the file");
     *got = *ntok > 0;
     return IK_OK;
 }
@@ -337,8 +328,7 @@ static int tok_is(const ztok *t, const char *lit)
  * A domain name token: "@", absolute (trailing dot) or relative to the
  * origin.  Result: lowercase, no trailing dot, "" for the root.
  */
-static ik_status parse_name(zparser *zp, const zfile *f, const ztok *t, char *out,
-                            size_t *outlen)
+static ik_status parse_name(zparser *zp, const zfile *f, const ztok *t, char *out, size_t *outlen)
 {
     if (t->len == 1 && t->p[0] == '@' && !t->quoted) {
         memcpy(out, zp->st.origin, zp->st.originlen);
@@ -442,11 +432,16 @@ static int parse_ttl(const ztok *t, uint32_t *out)
         }
         uint64_t mul;
         switch (c) {
-        case 's': case 'S': mul = 1; break;
-        case 'm': case 'M': mul = 60; break;
-        case 'h': case 'H': mul = 3600; break;
-        case 'd': case 'D': mul = 86400; break;
-        case 'w': case 'W': mul = 604800; break;
+        case 's':
+        case 'S': mul = 1; break;
+        case 'm':
+        case 'M': mul = 60; break;
+        case 'h':
+        case 'H': mul = 3600; break;
+        case 'd':
+        case 'D': mul = 86400; break;
+        case 'w':
+        case 'W': mul = 604800; break;
         default: return -1;
         }
         if (!digits)
@@ -477,8 +472,7 @@ static int parse_u32(const ztok *t, uint64_t max, uint64_t *out)
 
 /* The token at *i, or an error naming what is missing after the type. */
 static ik_status need(zparser *zp, const zfile *f, const ztok *toks, size_t n, size_t *i,
-                      const char *tname, const char *what, unsigned line,
-                      const ztok **out)
+                      const char *tname, const char *what, unsigned line, const ztok **out)
 {
     if (*i >= n)
         return zerr(zp, f, line, IK_ESYNTAX, "%s record: missing %s", tname, what);
@@ -498,8 +492,8 @@ static int hexval(char c)
 }
 
 /* RFC 3597 5: \# length hex... (the \# token already consumed). */
-static ik_status parse_generic(zparser *zp, const zfile *f, const ztok *toks, size_t n,
-                               size_t *i, const char *tname, unsigned line, ik_buf *b)
+static ik_status parse_generic(zparser *zp, const zfile *f, const ztok *toks, size_t n, size_t *i,
+                               const char *tname, unsigned line, ik_buf *b)
 {
     const ztok *t = NULL;
     uint64_t want;
@@ -524,15 +518,13 @@ static ik_status parse_generic(zparser *zp, const zfile *f, const ztok *toks, si
                 got++;
             }
             if (got > want)
-                return tok_err(zp, f, t, IK_ESYNTAX,
-                               "more RDATA than its RFC 3597 length at");
+                return tok_err(zp, f, t, IK_ESYNTAX, "more RDATA than its RFC 3597 length at");
         }
     }
     if (half >= 0)
         return zerr(zp, f, line, IK_ESYNTAX, "odd number of hex digits in RFC 3597 RDATA");
     if (got != want)
-        return zerr(zp, f, line, IK_ESYNTAX,
-                    "RFC 3597 RDATA length %llu but %zu octets given",
+        return zerr(zp, f, line, IK_ESYNTAX, "RFC 3597 RDATA length %llu but %zu octets given",
                     (unsigned long long)want, got);
     return IK_OK;
 }
@@ -548,8 +540,8 @@ static ik_status rdata_name(zparser *zp, const zfile *f, const ztok *t, ik_buf *
 }
 
 /* TXT and SPF: one or more character-strings (RFC 1035 3.3.14). */
-static ik_status parse_txt(zparser *zp, const zfile *f, const ztok *toks, size_t n,
-                           size_t *i, const char *tname, unsigned line, ik_buf *b)
+static ik_status parse_txt(zparser *zp, const zfile *f, const ztok *toks, size_t n, size_t *i,
+                           const char *tname, unsigned line, ik_buf *b)
 {
     if (*i >= n)
         return zerr(zp, f, line, IK_ESYNTAX, "%s record: missing character-string", tname);
@@ -562,8 +554,7 @@ static ik_status parse_txt(zparser *zp, const zfile *f, const ztok *toks, size_t
         if (unescape(t, s, &slen, NULL))
             return tok_err(zp, f, t, IK_ESYNTAX, "bad \\DDD escape in");
         if (slen > 255)
-            return tok_err(zp, f, t, IK_ESYNTAX,
-                           "character-string longer than 255 octets:");
+            return tok_err(zp, f, t, IK_ESYNTAX, "character-string longer than 255 octets:");
         ik_buf_putc(b, (char)slen);
         ik_buf_append(b, s, slen);
     }
@@ -571,8 +562,7 @@ static ik_status parse_txt(zparser *zp, const zfile *f, const ztok *toks, size_t
 }
 
 static ik_status parse_rdata(zparser *zp, const zfile *f, uint16_t type, const char *tname,
-                             const ztok *toks, size_t n, size_t *i, unsigned line,
-                             ik_buf *b)
+                             const ztok *toks, size_t n, size_t *i, unsigned line, ik_buf *b)
 {
     const ztok *t = NULL;
     ik_status st;
@@ -611,7 +601,7 @@ static ik_status parse_rdata(zparser *zp, const zfile *f, uint16_t type, const c
             return st;
         return rdata_name(zp, f, t, b);
     case IK_DNS_T_SOA: {
-        static const char *const what[] = { "MNAME", "RNAME", "SERIAL", "REFRESH",
+        static const char *const what[] = { "MNAME", "RNAME",  "SERIAL", "REFRESH",
                                             "RETRY", "EXPIRE", "MINIMUM" };
         for (int k = 0; k < 7; k++) {
             if ((st = need(zp, f, toks, n, i, tname, what[k], line, &t)))
@@ -636,8 +626,7 @@ static ik_status parse_rdata(zparser *zp, const zfile *f, uint16_t type, const c
         return IK_OK;
     }
     case IK_DNS_T_TXT:
-    case IK_DNS_T_SPF:
-        return parse_txt(zp, f, toks, n, i, tname, line, b);
+    case IK_DNS_T_SPF: return parse_txt(zp, f, toks, n, i, tname, line, b);
     default:
         return zerr(zp, f, line, IK_ESYNTAX,
                     "%s record: RDATA must be in RFC 3597 form (\\# length hex)", tname);
@@ -668,8 +657,8 @@ static ik_status read_file(zparser *zp, const zfile *from, unsigned line, const 
     if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > IK_ZONE_MAX_FILE - zp->total) {
         close(fd);
         ik_status st = S_ISREG(sb.st_mode) ? IK_ELIMIT : IK_EIO;
-        const char *why = S_ISREG(sb.st_mode) ? "zone text over the size limit"
-                                              : "not a regular file";
+        const char *why =
+            S_ISREG(sb.st_mode) ? "zone text over the size limit" : "not a regular file";
         if (from)
             return zerr(zp, from, line, st, "cannot read '%s': %s", path, why);
         if (zp->err && zp->errlen)
@@ -742,8 +731,7 @@ static ik_status do_include(zparser *zp, zfile *f, const ztok *toks, size_t n)
     for (const zfile *up = f; up; up = up->parent) {
         if (up->real && strcmp(up->real, real) == 0) {
             free(real);
-            return tok_err(zp, f, t, IK_ESYNTAX,
-                           "$INCLUDE loop: this file is already being read:");
+            return tok_err(zp, f, t, IK_ESYNTAX, "$INCLUDE loop: this file is already being read:");
         }
     }
     char *text = NULL;
@@ -760,8 +748,7 @@ static ik_status do_include(zparser *zp, zfile *f, const ztok *toks, size_t n)
     return st;
 }
 
-static ik_status do_failure(zparser *zp, const zfile *f, const ztok *toks, size_t n,
-                            int servfail)
+static ik_status do_failure(zparser *zp, const zfile *f, const ztok *toks, size_t n, int servfail)
 {
     const char *dir = servfail ? "$SERVFAIL" : "$TIMEOUT";
     char name[IK_DNS_NAME_MAX + 1];
@@ -823,8 +810,8 @@ static ik_status do_directive(zparser *zp, zfile *f, const ztok *toks, size_t n)
     return tok_err(zp, f, d, IK_ESYNTAX, "unknown directive");
 }
 
-static ik_status do_record(zparser *zp, zfile *f, const ztok *toks, size_t n,
-                           int owner_omitted, unsigned line)
+static ik_status do_record(zparser *zp, zfile *f, const ztok *toks, size_t n, int owner_omitted,
+                           unsigned line)
 {
     char owner[IK_DNS_NAME_MAX + 1];
     size_t ownerlen, i = 0;
@@ -888,8 +875,7 @@ static ik_status do_record(zparser *zp, zfile *f, const ztok *toks, size_t n,
     ik_str rd = ik_buf_str(&b);
     st = ik_zone_add_rr(zp->z, o, type, ttl, (const uint8_t *)rd.p, rd.len);
     if (st == IK_ESYNTAX)
-        return zerr(zp, f, line, IK_ESYNTAX, "%s record: RDATA is malformed for the type",
-                    tname);
+        return zerr(zp, f, line, IK_ESYNTAX, "%s record: RDATA is malformed for the type", tname);
     if (st == IK_EINVAL)
         return zerr(zp, f, line, IK_ESYNTAX, "bad owner name");
     if (st == IK_ELIMIT)
@@ -943,8 +929,8 @@ static ik_status load(ik_zone *z, zfile *f, char *err, size_t errlen, size_t pre
     return st;
 }
 
-ik_status ik_zone_load_mem(ik_zone *z, const char *name_for_errors, const char *text,
-                           size_t len, char *err, size_t errlen)
+ik_status ik_zone_load_mem(ik_zone *z, const char *name_for_errors, const char *text, size_t len,
+                           char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';

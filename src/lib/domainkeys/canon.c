@@ -51,9 +51,9 @@ struct ik_dk_body {
     ik_dk_canon canon;
     int final;
     int started;
-    int cr_pending;      /* a CR ended the previous chunk */
-    int line_content;    /* the current line has had output */
-    uint64_t empty;      /* empty lines held back */
+    int cr_pending;   /* a CR ended the previous chunk */
+    int line_content; /* the current line has had output */
+    uint64_t empty;   /* empty lines held back */
     uint64_t length;
     ik_hash *hashes[IK_DK_BODY_MAX_TAPS];
     ik_buf *bufs[IK_DK_BODY_MAX_TAPS];

@@ -8,8 +8,8 @@
 
 /* A header field as kept by the verifier and the signer. */
 typedef struct ik__dk_hdr {
-    ik_str raw;   /* whole field without the final CRLF (arena copy) */
-    ik_str name;  /* view into raw: before ':', trailing WSP removed */
+    ik_str raw;  /* whole field without the final CRLF (arena copy) */
+    ik_str name; /* view into raw: before ':', trailing WSP removed */
 } ik__dk_hdr;
 
 /* Splits raw into name; IK_ESYNTAX without a ':' or with an empty name. */
@@ -33,8 +33,7 @@ int ik__dk_domain_within(ik_str sub, ik_str dom);
  * out receives indexes into hdrs (arena array, *nout of them).
  */
 ik_status ik__dk_select(ik_arena *a, const ik__dk_hdr *hdrs, size_t nhdrs, size_t first,
-                        const ik_str *names, size_t nnames, int has_h, size_t **out,
-                        size_t *nout);
+                        const ik_str *names, size_t nnames, int has_h, size_t **out, size_t *nout);
 
 /*
  * The signing address among the selected fields (RFC 4870 3.2: Sender if

@@ -280,8 +280,7 @@ ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, ik_str *why
      * mail and Mail::DKIM accepts it; empty or other values are refused). */
     t = ik_taglist_get(&tl, "q", 0);
     if (t != NULL && !ik_str_caseeq_c(t->value, "dns"))
-        return fail(a, why, t->value.len ? "unsupported q=%.*s" : "q= is empty%.*s",
-                    t->value);
+        return fail(a, why, t->value.len ? "unsupported q=%.*s" : "q= is empty%.*s", t->value);
 
     /* h= (3.3: if present, never empty; names of fields). */
     t = ik_taglist_get(&tl, "h", 0);
@@ -296,8 +295,9 @@ ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, ik_str *why
             return st;
         for (size_t i = 0; i < out->nh; i++)
             if (!field_name_ok(out->h[i]))
-                return fail(a, why, out->h[i].len ? "h= holds a bad field name: %.*s"
-                                                  : "h= holds an empty name%.*s",
+                return fail(a, why,
+                            out->h[i].len ? "h= holds a bad field name: %.*s"
+                                          : "h= holds an empty name%.*s",
                             out->h[i]);
     }
     return IK_OK;
@@ -368,8 +368,7 @@ ik_status ik_dk_key_parse(ik_arena *a, ik_str record, ik_dk_key *out, ik_str *wh
         return fail(a, why, "key p= is not valid base64%.*s", IK_STR_NULL);
     const char *kwhy = NULL;
     ik_pkey *k = NULL;
-    st = ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p, der.len, &k,
-                           &kwhy);
+    st = ik_pkey_from_dkim(NULL, IK_KEY_RSA, (const unsigned char *)der.p, der.len, &k, &kwhy);
     if (st == IK_ENOMEM)
         return st;
     if (st != IK_OK)
@@ -393,8 +392,8 @@ int ik_dk_granularity_match(ik_str g, ik_str local)
     ik_str post = ik_str_make(g.p + star + 1, g.len - (size_t)star - 1);
     if (local.len < pre.len + post.len)
         return 0;
-    return memcmp(local.p, pre.p, pre.len) == 0 &&
-           memcmp(local.p + local.len - post.len, post.p, post.len) == 0;
+    return memcmp(local.p, pre.p, pre.len) == 0
+           && memcmp(local.p + local.len - post.len, post.p, post.len) == 0;
 }
 
 ik_status ik_dk_policy_parse(ik_arena *a, ik_str record, ik_dk_policy *out, ik_str *why)
@@ -464,9 +463,7 @@ ik_status ik_dk_mailbox(ik_arena *a, ik_str value, ik_str *addr, ik_str *local, 
             continue;
         }
         switch (c) {
-        case '(':
-            depth = 1;
-            break;
+        case '(': depth = 1; break;
         case '"':
             inq = 1;
             /* A quoted local part belongs to the address: keep the quotes
@@ -496,10 +493,11 @@ ik_status ik_dk_mailbox(ik_arena *a, ik_str value, ik_str *addr, ik_str *local, 
             if (!inangle)
                 i = value.len;
             break;
-        case ' ': case '\t': case '\r': case '\n':
-            break;
-        default:
-            out[n++] = c;
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n': break;
+        default: out[n++] = c;
         }
     }
     if (inangle && !have_angle)
@@ -522,8 +520,7 @@ ik_status ik_dk_mailbox(ik_arena *a, ik_str value, ik_str *addr, ik_str *local, 
 /* ---- signed-field selection --------------------------------------------- */
 
 ik_status ik__dk_select(ik_arena *a, const ik__dk_hdr *hdrs, size_t nhdrs, size_t first,
-                        const ik_str *names, size_t nnames, int has_h, size_t **out,
-                        size_t *nout)
+                        const ik_str *names, size_t nnames, int has_h, size_t **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;

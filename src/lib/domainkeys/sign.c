@@ -36,7 +36,7 @@ struct ik_dk_signer {
     int state;
     ik__dk_hdr *hdrs;
     size_t nhdrs, caphdrs;
-    ik_str *h;            /* h= names when a list was given */
+    ik_str *h; /* h= names when a list was given */
     size_t nh;
     ik_hash *hash;
     ik_dk_body *body;
@@ -111,8 +111,7 @@ ik_status ik_dk_sign_eoh(ik_dk_signer *s)
 {
     if (s->state != S_HEADERS)
         return IK_ESTATE;
-    if (s->p.key == NULL || ik_pkey_type(s->p.key) != IK_KEY_RSA ||
-        !ik_pkey_has_private(s->p.key))
+    if (s->p.key == NULL || ik_pkey_type(s->p.key) != IK_KEY_RSA || !ik_pkey_has_private(s->p.key))
         return refuse(s, IK_EINVAL, "DomainKeys needs an RSA private key");
     if (!ik__dk_domain_ok(s->p.domain, 0))
         return refuse(s, IK_EINVAL, "the domain is not a valid domain name");
@@ -148,15 +147,16 @@ ik_status ik_dk_sign_eoh(ik_dk_signer *s)
     if (st == IK_ENOMEM)
         return refuse(s, st, NULL);
     if (st != IK_OK)
-        return refuse(s, IK_EINVAL, *which ? "the signed Sender/From field holds no address"
-                                           : "the signed fields include no From or Sender");
+        return refuse(s, IK_EINVAL,
+                      *which ? "the signed Sender/From field holds no address"
+                             : "the signed fields include no From or Sender");
     if (!ik__dk_domain_within(domain, s->p.domain))
         return refuse(s, IK_EINVAL,
-                      ik_arena_printf(s->a, "d=%.*s is neither the domain of %s %.*s "
-                                            "nor a parent of it",
+                      ik_arena_printf(s->a,
+                                      "d=%.*s is neither the domain of %s %.*s "
+                                      "nor a parent of it",
                                       (int)s->p.domain.len, s->p.domain.p,
-                                      which[0] == 's' ? "Sender" : "From", (int)addr.len,
-                                      addr.p));
+                                      which[0] == 's' ? "Sender" : "From", (int)addr.len, addr.p));
 
     s->hash = ik_hash_new_arena(s->a, IK_HASH_SHA1);
     s->body = ik_dk_body_new(s->a, s->p.canon);

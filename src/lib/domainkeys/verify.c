@@ -34,16 +34,16 @@
 #include "dk_int.h"
 
 typedef struct vkey {
-    ik_str name;          /* selector._domainkey.domain, lowercase */
+    ik_str name; /* selector._domainkey.domain, lowercase */
     ik_dns_query *q;
 } vkey;
 
 typedef struct vsig {
     ik_dk_sigresult res;
     ik_dk_sig sig;
-    int active;           /* waiting for key and body */
+    int active; /* waiting for key and body */
     ik_hash *hash;
-    ik_str local;         /* local part of the signing address */
+    ik_str local; /* local part of the signing address */
     vkey *key;
 } vsig;
 
@@ -57,7 +57,7 @@ struct ik_dk_verifier {
     size_t nhdrs, caphdrs;
     int too_many_headers;
     vsig *sigs;
-    size_t nsigs;         /* fields seen (evaluated or not) */
+    size_t nsigs; /* fields seen (evaluated or not) */
     vkey *keys;
     size_t nkeys;
     ik_dk_body *body[2];
@@ -148,8 +148,8 @@ static ik_status find_sender(ik_dk_verifier *v)
             if (!ik_str_caseeq_c(v->hdrs[i].name, order[k]))
                 continue;
             ik_str addr, local, domain;
-            ik_status st = ik_dk_mailbox(v->a, ik__dk_hdr_value(&v->hdrs[i]), &addr, &local,
-                                         &domain);
+            ik_status st =
+                ik_dk_mailbox(v->a, ik__dk_hdr_value(&v->hdrs[i]), &addr, &local, &domain);
             if (st == IK_ENOMEM)
                 return st;
             if (st == IK_OK) {
@@ -174,8 +174,8 @@ static ik_status policy_query(ik_dk_verifier *v)
         v->policy_done = 1;
         return IK_OK;
     }
-    char *name = ik_arena_printf(v->a, "_domainkey.%.*s", (int)v->policy.domain.len,
-                                 v->policy.domain.p);
+    char *name =
+        ik_arena_printf(v->a, "_domainkey.%.*s", (int)v->policy.domain.len, v->policy.domain.p);
     if (name == NULL)
         return IK_ENOMEM;
     if (ik_dns_name_check(ik_str_c(name)) != IK_OK) {
@@ -245,8 +245,8 @@ ik_status ik_dk_verify_eoh(ik_dk_verifier *v, ik_dns_query **queries)
             continue;
         }
         size_t *sel, nsel;
-        st = ik__dk_select(v->a, v->hdrs, v->nhdrs, i + 1, s->sig.h, s->sig.nh, s->sig.has_h,
-                           &sel, &nsel);
+        st = ik__dk_select(v->a, v->hdrs, v->nhdrs, i + 1, s->sig.h, s->sig.nh, s->sig.has_h, &sel,
+                           &nsel);
         if (st != IK_OK)
             return st;
 
@@ -269,8 +269,7 @@ ik_status ik_dk_verify_eoh(ik_dk_verifier *v, ik_dns_query **queries)
         s->local = local;
         if (!ik__dk_domain_within(domain, s->sig.domain)) {
             set_result(v, s, IK_DK_PERMERROR,
-                       "d= is neither the signing address's domain nor a parent of it: %.*s",
-                       addr);
+                       "d= is neither the signing address's domain nor a parent of it: %.*s", addr);
             continue;
         }
 
@@ -325,12 +324,9 @@ static void evaluate(ik_dk_verifier *v, vsig *s)
 {
     ik_dns_answer *ans = s->key->q->answer;
     switch (ans->status) {
-    case IK_DNS_OK:
-        break;
+    case IK_DNS_OK: break;
     case IK_DNS_NXDOMAIN:
-    case IK_DNS_NODATA:
-        set_result(v, s, IK_DK_PERMERROR, "no key at %.*s", s->key->name);
-        return;
+    case IK_DNS_NODATA: set_result(v, s, IK_DK_PERMERROR, "no key at %.*s", s->key->name); return;
     case IK_DNS_TEMPFAIL:
         set_result(v, s, IK_DK_TEMPERROR, "key lookup failed: %.*s",
                    ans->why.len ? ans->why : IK_STR_LIT("temporary DNS failure"));
@@ -374,15 +370,15 @@ static void evaluate(ik_dk_verifier *v, vsig *s)
         return;
     }
     if (key.has_g && !ik_dk_granularity_match(key.g, s->local)) {
-        set_result(v, s, IK_DK_PERMERROR, "key g=%.*s does not match the signing address",
-                   key.g);
+        set_result(v, s, IK_DK_PERMERROR, "key g=%.*s does not match the signing address", key.g);
         return;
     }
     unsigned char digest[IK_HASH_MAX_SIZE];
     int valid = 0;
-    if (ik_hash_final(s->hash, digest) != IK_OK ||
-        ik_pkey_verify(key.pkey, IK_HASH_SHA1, digest, ik_hash_size(IK_HASH_SHA1),
-                       (const unsigned char *)s->sig.b.p, s->sig.b.len, &valid) != IK_OK) {
+    if (ik_hash_final(s->hash, digest) != IK_OK
+        || ik_pkey_verify(key.pkey, IK_HASH_SHA1, digest, ik_hash_size(IK_HASH_SHA1),
+                          (const unsigned char *)s->sig.b.p, s->sig.b.len, &valid)
+               != IK_OK) {
         set_result(v, s, IK_DK_PERMERROR, "signature could not be checked%.*s", IK_STR_NULL);
         return;
     }
@@ -404,19 +400,14 @@ static void evaluate_policy(ik_dk_verifier *v)
     v->policy_done = 1;
     v->policy.verdict = IK_DK_POLICY_NEUTRAL;
     switch (ans->status) {
-    case IK_DNS_OK:
-        break;
+    case IK_DNS_OK: break;
     case IK_DNS_NXDOMAIN:
-    case IK_DNS_NODATA:
-        v->policy.reason = "no policy record: some mail is signed (o=~)";
-        return;
+    case IK_DNS_NODATA: v->policy.reason = "no policy record: some mail is signed (o=~)"; return;
     case IK_DNS_TEMPFAIL:
         v->policy.verdict = IK_DK_POLICY_TEMPERROR;
         v->policy.reason = "policy lookup failed temporarily";
         return;
-    default:
-        v->policy.reason = "policy lookup failed";
-        return;
+    default: v->policy.reason = "policy lookup failed"; return;
     }
     ik_str first_why = IK_STR_NULL;
     size_t seen = 0;
@@ -489,8 +480,8 @@ ik_status ik_dk_verify_eom(ik_dk_verifier *v, ik_dns_query **queries)
              * satisfies any policy (Mail::DKIM DkPolicy "accept"). */
             for (size_t i = 0; i < v->nsigs; i++) {
                 const vsig *s = &v->sigs[i];
-                if (s->res.result == IK_DK_PASS && v->policy.sender.len &&
-                    ik_str_caseeq(s->res.identity, v->policy.sender)) {
+                if (s->res.result == IK_DK_PASS && v->policy.sender.len
+                    && ik_str_caseeq(s->res.identity, v->policy.sender)) {
                     v->policy.verdict = IK_DK_POLICY_ACCEPT;
                     v->policy.reason = "a signature of the sender passed";
                     v->policy_done = 1;

@@ -82,15 +82,11 @@ static ik_status after_ptr(ik_iprev *e, ik_dns_query **queries)
 {
     const ik_dns_answer *ans = e->ptr->answer;
     switch (ans->status) {
-    case IK_DNS_OK:
-        break;
+    case IK_DNS_OK: break;
     case IK_DNS_NXDOMAIN:
-    case IK_DNS_NODATA:
-        return finish(e, IK_IPREV_PERMERROR, "no PTR record");
-    case IK_DNS_TEMPFAIL:
-        return finish(e, IK_IPREV_TEMPERROR, "PTR lookup failed temporarily");
-    default:
-        return finish(e, IK_IPREV_PERMERROR, "PTR lookup failed");
+    case IK_DNS_NODATA: return finish(e, IK_IPREV_PERMERROR, "no PTR record");
+    case IK_DNS_TEMPFAIL: return finish(e, IK_IPREV_TEMPERROR, "PTR lookup failed temporarily");
+    default: return finish(e, IK_IPREV_PERMERROR, "PTR lookup failed");
     }
     e->fwd = ik_arena_calloc(e->a, e->max_names, sizeof(*e->fwd));
     if (e->fwd == NULL)
@@ -106,9 +102,9 @@ static ik_status after_ptr(ik_iprev *e, ik_dns_query **queries)
         /* The same name twice in one answer needs one lookup. */
         int dup = 0;
         for (size_t k = 0; k < e->nfwd && !dup; k++)
-            dup = ik_str_caseeq(e->fwd[k]->name, name) ||
-                  (name.len && name.p[name.len - 1] == '.' &&
-                   ik_str_caseeq(e->fwd[k]->name, ik_str_make(name.p, name.len - 1)));
+            dup = ik_str_caseeq(e->fwd[k]->name, name)
+                  || (name.len && name.p[name.len - 1] == '.'
+                      && ik_str_caseeq(e->fwd[k]->name, ik_str_make(name.p, name.len - 1)));
         if (dup)
             continue;
         ik_dns_query *q = ik_dns_query_new(e->a, name, type);
@@ -136,7 +132,8 @@ static ik_status after_fwd(ik_iprev *e)
             continue;
         for (size_t k = 0; k < ans->nrr; k++) {
             uint16_t t = ans->rr[k].type;
-            if ((t == IK_DNS_T_A || t == IK_DNS_T_AAAA) && ik_ip_eq(&ans->rr[k].u.addr, &e->client)) {
+            if ((t == IK_DNS_T_A || t == IK_DNS_T_AAAA)
+                && ik_ip_eq(&ans->rr[k].u.addr, &e->client)) {
                 e->name = e->fwd[i]->name;
                 return finish(e, IK_IPREV_PASS, "");
             }
@@ -171,8 +168,7 @@ ik_status ik_iprev_eval(ik_iprev *e, ik_dns_query **queries)
 {
     *queries = NULL;
     switch (e->state) {
-    case S_START:
-        return start(e, queries);
+    case S_START: return start(e, queries);
     case S_PTR:
     case S_FWD: {
         ik_dns_query *pending = unanswered(e);
@@ -182,8 +178,7 @@ ik_status ik_iprev_eval(ik_iprev *e, ik_dns_query **queries)
         }
         return e->state == S_PTR ? after_ptr(e, queries) : after_fwd(e);
     }
-    default:
-        return IK_OK;
+    default: return IK_OK;
     }
 }
 
@@ -206,8 +201,8 @@ ik_status ik_iprev_authres(ik_arena *a, const ik_iprev *e, ik_ar *ar)
 {
     if (e->state != S_DONE)
         return IK_ESTATE;
-    ik_ar_result *r = ik_ar_add(a, ar, IK_STR_LIT("iprev"),
-                                ik_str_c(ik_iprev_result_name(e->result)));
+    ik_ar_result *r =
+        ik_ar_add(a, ar, IK_STR_LIT("iprev"), ik_str_c(ik_iprev_result_name(e->result)));
     if (r == NULL)
         return IK_ENOMEM;
     r->comment = e->result == IK_IPREV_PASS ? e->name : ik_str_c(e->reason);

@@ -167,8 +167,7 @@ static ik_status skip_comment(addr_ctx *c, size_t *i)
         unsigned char ch = p[k];
         if (ch == '(') {
             if (++depth > c->max_depth)
-                return addr_fail(c, IK_ELIMIT, k, "comments nested deeper than %u",
-                                 c->max_depth);
+                return addr_fail(c, IK_ELIMIT, k, "comments nested deeper than %u", c->max_depth);
             k++;
         } else if (ch == ')') {
             k++;
@@ -310,8 +309,7 @@ static ik_status tokenize(addr_ctx *c)
             case ':': t = TK_COLON; break;
             case ';': t = TK_SEMI; break;
             case ',': t = TK_COMMA; break;
-            case 0:
-                return addr_fail(c, IK_ESYNTAX, s, "NUL byte");
+            case 0: return addr_fail(c, IK_ESYNTAX, s, "NUL byte");
             default: t = TK_OTHER; break;
             }
         }
@@ -452,10 +450,10 @@ static int encoded_word_has_at(const char *s, size_t len, int *found_ew)
             for (size_t k = t; k < end; k++) {
                 if (s[k] == '@')
                     return 1;
-                if (s[k] == '=' && k + 2 < end && hexval((unsigned char)s[k + 1]) >= 0 &&
-                    hexval((unsigned char)s[k + 2]) >= 0) {
-                    if (hexval((unsigned char)s[k + 1]) * 16 + hexval((unsigned char)s[k + 2]) ==
-                        '@')
+                if (s[k] == '=' && k + 2 < end && hexval((unsigned char)s[k + 1]) >= 0
+                    && hexval((unsigned char)s[k + 2]) >= 0) {
+                    if (hexval((unsigned char)s[k + 1]) * 16 + hexval((unsigned char)s[k + 2])
+                        == '@')
                         return 1;
                     k += 2;
                 }
@@ -481,16 +479,14 @@ static ik_status parse_phrase(addr_ctx *c, size_t from, size_t to, ik_str *raw)
         const tk *t = &c->tk[k];
         switch (t->t) {
         case TK_ATOM:
-        case TK_QSTR:
-            break;
+        case TK_QSTR: break;
         case TK_DOT:
             /* obs-phrase = word *(word / "." / CFWS): not first (4.1). */
             if (k == from && !addr_recover(c, t->s, "display name starts with '.'"))
                 return c->err;
             c->flags |= IK_ADDR_F_OBS_PHRASE;
             break;
-        case TK_AT:
-            return addr_ambiguous(c, t->s, "'@' in an unquoted display name");
+        case TK_AT: return addr_ambiguous(c, t->s, "'@' in an unquoted display name");
         case TK_DLIT:
             if (has_byte(c, t->s, t->e, '@'))
                 return addr_ambiguous(c, t->s, "'[...@...]' in a display name");
@@ -502,14 +498,13 @@ static ik_status parse_phrase(addr_ctx *c, size_t from, size_t to, ik_str *raw)
                 return c->err;
             break;
         default:
-            return addr_fail(c, IK_ESYNTAX, t->s, "unexpected %s in a display name",
-                             tk_name(t->t));
+            return addr_fail(c, IK_ESYNTAX, t->s, "unexpected %s in a display name", tk_name(t->t));
         }
     }
     *raw = ik_str_make(c->text.p + c->tk[from].s, c->tk[to - 1].e - c->tk[from].s);
     int ew = 0;
-    if (has_byte(c, raw->p - c->text.p, raw->p - c->text.p + raw->len, '@') ||
-        encoded_word_has_at(raw->p, raw->len, &ew))
+    if (has_byte(c, raw->p - c->text.p, raw->p - c->text.p + raw->len, '@')
+        || encoded_word_has_at(raw->p, raw->len, &ew))
         c->flags |= IK_ADDR_F_DISPLAY_AT;
     if (ew)
         c->flags |= IK_ADDR_F_ENCODED_WORD;
@@ -561,12 +556,11 @@ static ik_status parse_addr_spec(addr_ctx *c, ik_mailbox *m)
         const tk *t = cur(c);
         if (t->t == TK_ATOM || t->t == TK_QSTR) {
             if (c->pos > from && !last_dot)
-                return addr_fail(c, IK_ESYNTAX, t->s,
-                                 "local part has words not separated by '.'");
+                return addr_fail(c, IK_ESYNTAX, t->s, "local part has words not separated by '.'");
             if (t->t == TK_QSTR)
                 c->flags |= IK_ADDR_F_QUOTED_LOCAL;
-            if (t->t == TK_ATOM && t->e - t->s >= 4 && c->text.p[t->s] == '=' &&
-                c->text.p[t->s + 1] == '?')
+            if (t->t == TK_ATOM && t->e - t->s >= 4 && c->text.p[t->s] == '='
+                && c->text.p[t->s + 1] == '?')
                 c->flags |= IK_ADDR_F_ENCODED_LOCAL;
             words++;
             last_dot = 0;
@@ -585,12 +579,10 @@ static ik_status parse_addr_spec(addr_ctx *c, ik_mailbox *m)
     if (words == 0) {
         if (t->t == TK_AT)
             return addr_fail(c, IK_ESYNTAX, t->s, "address has no local part");
-        return addr_fail(c, IK_ESYNTAX, t->s, "expected an address, found %s",
-                         tk_name(t->t));
+        return addr_fail(c, IK_ESYNTAX, t->s, "expected an address, found %s", tk_name(t->t));
     }
     if (t->t != TK_AT)
-        return addr_fail(c, IK_ESYNTAX, t->s, "address has no domain (found %s)",
-                         tk_name(t->t));
+        return addr_fail(c, IK_ESYNTAX, t->s, "address has no domain (found %s)", tk_name(t->t));
     if (last_dot)
         dot_trouble = 1;
     if (dot_trouble && !addr_recover(c, c->tk[from].s, "local part has '.' out of place"))
@@ -639,14 +631,14 @@ static ik_status trailing_text(addr_ctx *c, int in_group, int after_angle)
         tk_type t = c->tk[k].t;
         if (t == TK_END || t == TK_COMMA || (in_group && t == TK_SEMI))
             break;
-        if (t == TK_AT || t == TK_LT || t == TK_COLON ||
-            (t == TK_DLIT && has_byte(c, c->tk[k].s, c->tk[k].e, '@')))
-            return addr_ambiguous(c, c->tk[k].s, "more text that could be an address "
-                                                 "follows the address");
+        if (t == TK_AT || t == TK_LT || t == TK_COLON
+            || (t == TK_DLIT && has_byte(c, c->tk[k].s, c->tk[k].e, '@')))
+            return addr_ambiguous(c, c->tk[k].s,
+                                  "more text that could be an address "
+                                  "follows the address");
     }
     if (!after_angle)
-        return addr_fail(c, IK_ESYNTAX, at, "unexpected %s after the address",
-                         tk_name(cur(c)->t));
+        return addr_fail(c, IK_ESYNTAX, at, "unexpected %s after the address", tk_name(cur(c)->t));
     if (!addr_recover(c, at, "text after '>'"))
         return c->err;
     while (!is_delim(c, in_group))
@@ -716,8 +708,8 @@ static ik_status parse_mailbox(addr_ctx *c, int in_group, ik_str group)
     c->flags = 0;
     size_t start = c->pos, at = cur(c)->s;
     size_t k = start;
-    while (c->tk[k].t != TK_LT && c->tk[k].t != TK_COMMA && c->tk[k].t != TK_SEMI &&
-           c->tk[k].t != TK_END)
+    while (c->tk[k].t != TK_LT && c->tk[k].t != TK_COMMA && c->tk[k].t != TK_SEMI
+           && c->tk[k].t != TK_END)
         k++;
 
     if (c->tk[k].t == TK_LT) {
@@ -840,9 +832,9 @@ static ik_status parse_list(addr_ctx *c, ik_addr_syntax what)
             return addr_fail(c, IK_ESYNTAX, t->s, "expected ',' between addresses");
         /* A group shows its ':' before any '<', '@' or separator. */
         size_t k = c->pos;
-        while (c->tk[k].t != TK_COLON && c->tk[k].t != TK_LT && c->tk[k].t != TK_AT &&
-               c->tk[k].t != TK_COMMA && c->tk[k].t != TK_SEMI && c->tk[k].t != TK_GT &&
-               c->tk[k].t != TK_END)
+        while (c->tk[k].t != TK_COLON && c->tk[k].t != TK_LT && c->tk[k].t != TK_AT
+               && c->tk[k].t != TK_COMMA && c->tk[k].t != TK_SEMI && c->tk[k].t != TK_GT
+               && c->tk[k].t != TK_END)
             k++;
         if (c->tk[k].t == TK_COLON) {
             if (what != IK_ADDR_ADDRESS_LIST)
@@ -877,8 +869,8 @@ static ik_status parse_list(addr_ctx *c, ik_addr_syntax what)
     return IK_OK;
 }
 
-ik_status ik_addr_parse(ik_arena *a, ik_str text, ik_addr_syntax what,
-                        const ik_addr_opts *opts, ik_addr_list *out)
+ik_status ik_addr_parse(ik_arena *a, ik_str text, ik_addr_syntax what, const ik_addr_opts *opts,
+                        ik_addr_list *out)
 {
     if (out == NULL)
         return IK_EINVAL;

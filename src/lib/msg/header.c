@@ -343,8 +343,8 @@ ik_status ik_hdr_parser_feed(ik_hdr_parser *p, const void *data, size_t len, siz
                 if (hdr_reserve(p, 1) != IK_OK)
                     break;
                 p->cur[p->cur_len++] = '\n';
-                int crlf = p->cur_len >= 2 && p->cur_len - 2 >= p->line_start &&
-                           p->cur[p->cur_len - 2] == '\r';
+                int crlf = p->cur_len >= 2 && p->cur_len - 2 >= p->line_start
+                           && p->cur[p->cur_len - 2] == '\r';
                 p->eol = crlf ? 2 : 1;
                 i++;
                 p->offset++;
@@ -352,8 +352,7 @@ ik_status ik_hdr_parser_feed(ik_hdr_parser *p, const void *data, size_t len, siz
             }
             break;
         }
-        case HDR_DONE:
-            break;
+        case HDR_DONE: break;
         }
     }
     if (used != NULL)
@@ -430,9 +429,8 @@ ik_status ik_hdr_parser_status(const ik_hdr_parser *p, ik_str *reason)
     return p->err;
 }
 
-ik_status ik_hdr_parse_block(ik_arena *a, const void *data, size_t len,
-                             const ik_hdr_opts *opts, ik_hdr_field **fields,
-                             size_t *nfields, size_t *body_offset)
+ik_status ik_hdr_parse_block(ik_arena *a, const void *data, size_t len, const ik_hdr_opts *opts,
+                             ik_hdr_field **fields, size_t *nfields, size_t *body_offset)
 {
     if (fields == NULL || nfields == NULL || (data == NULL && len > 0))
         return IK_EINVAL;
@@ -496,8 +494,7 @@ size_t ik_hdr_find_c(const ik_hdr_field *fields, size_t n, size_t from, const ch
 size_t ik_hdr_count(const ik_hdr_field *fields, size_t n, ik_str name)
 {
     size_t c = 0;
-    for (size_t i = ik_hdr_find(fields, n, 0, name); i < n;
-         i = ik_hdr_find(fields, n, i + 1, name))
+    for (size_t i = ik_hdr_find(fields, n, 0, name); i < n; i = ik_hdr_find(fields, n, i + 1, name))
         c++;
     return c;
 }

@@ -137,7 +137,6 @@ ik_status ik_senderid_check(ik_arena *a, const ik_senderid_params *p, ik_resolve
     return IK_OK;
 }
 
-
 /*
  * Appends a property value (RFC 8601 2.2 pvalue).  An addr-spec made of
  * atext, dots, '@' and well-formed quoted strings goes out as written;
@@ -220,8 +219,8 @@ ik_str ik_senderid_authres(ik_arena *a, const ik_senderid_outcome *o)
         ik_buf_append_c(&b, " smtp.mailfrom=");
         put_pvalue(&b, o->identity);
     }
-    if (o->pra.reason == IK_PRA_FOUND && o->evaluated &&
-        (o->result == IK_SPF_PERMERROR || o->result == IK_SPF_TEMPERROR) && o->problem.len > 0)
+    if (o->pra.reason == IK_PRA_FOUND && o->evaluated
+        && (o->result == IK_SPF_PERMERROR || o->result == IK_SPF_TEMPERROR) && o->problem.len > 0)
         put_comment(&b, o->problem);
     if (ik_buf_error(&b) != IK_OK)
         return IK_STR_NULL;

@@ -84,29 +84,32 @@ static ik_status pra_step5(ik_arena *a, const ik_hdr_field *f, size_t idx, unsig
     memset(&o, 0, sizeof o);
     o.lenient = 1; /* step 5 gives up only on "hopelessly malformed" */
     ik_addr_list l;
-    ik_status st = ik_addr_parse(a, f->value, single ? IK_ADDR_MAILBOX : IK_ADDR_MAILBOX_LIST,
-                                 &o, &l);
+    ik_status st =
+        ik_addr_parse(a, f->value, single ? IK_ADDR_MAILBOX : IK_ADDR_MAILBOX_LIST, &o, &l);
     out->addr_flags = l.flags;
     if (st == IK_ENOMEM)
         return st;
     if ((st == IK_OK && l.n > 1) || (l.flags & IK_ADDR_F_MULTIPLE))
         return pra_none(out, IK_PRA_MULTIPLE_MAILBOXES,
-                        ik_arena_printf(a, "RFC 4407 2 step 5: %s field holds more than "
-                                           "one mailbox", lname));
+                        ik_arena_printf(a,
+                                        "RFC 4407 2 step 5: %s field holds more than "
+                                        "one mailbox",
+                                        lname));
     if (st != IK_OK) {
         ik_pra_reason r = (l.flags & IK_ADDR_F_AMBIGUOUS) ? IK_PRA_AMBIGUOUS : IK_PRA_MALFORMED;
         return pra_none(out, r,
-                        ik_arena_printf(a, "RFC 4407 2 step 5: %s field is malformed: %.*s",
-                                        lname, (int)l.problem.len, l.problem.p));
+                        ik_arena_printf(a, "RFC 4407 2 step 5: %s field is malformed: %.*s", lname,
+                                        (int)l.problem.len, l.problem.p));
     }
     if (l.n == 0)
         return pra_none(out, IK_PRA_MALFORMED,
-                        ik_arena_printf(a, "RFC 4407 2 step 5: %s field holds no mailbox",
-                                        lname));
+                        ik_arena_printf(a, "RFC 4407 2 step 5: %s field holds no mailbox", lname));
     if (l.mbox[0].flags & IK_ADDR_F_DOMAIN_LITERAL)
         return pra_none(out, IK_PRA_NO_DOMAIN,
-                        ik_arena_printf(a, "RFC 4407 2 step 5: %s mailbox has an address "
-                                           "literal, no domain name", lname));
+                        ik_arena_printf(a,
+                                        "RFC 4407 2 step 5: %s mailbox has an address "
+                                        "literal, no domain name",
+                                        lname));
     out->mailbox = l.mbox[0];
     out->reason = IK_PRA_FOUND;
     out->problem = IK_STR_LIT("");
@@ -148,9 +151,9 @@ ik_status ik_pra_select(ik_arena *a, const ik_hdr_field *fields, size_t n, ik_pr
         }
     if (nsender > 1) {
         out->step = 3;
-        return pra_none(out, IK_PRA_MULTIPLE_SENDER,
-                        ik_arena_printf(a, "RFC 4407 2 step 3: %zu non-empty Sender fields",
-                                        nsender));
+        return pra_none(
+            out, IK_PRA_MULTIPLE_SENDER,
+            ik_arena_printf(a, "RFC 4407 2 step 3: %zu non-empty Sender fields", nsender));
     }
     if (nsender == 1)
         return pra_step5(a, &fields[sender], sender, 3, "sender", 1, out);

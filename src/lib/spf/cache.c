@@ -35,16 +35,16 @@
 #define CACHE_DEFAULT_ENTRIES 10000
 
 typedef struct centry {
-    struct centry *hnext;        /* hash chain */
-    struct centry *prev, *next;  /* LRU list, most recent first */
+    struct centry *hnext;       /* hash chain */
+    struct centry *prev, *next; /* LRU list, most recent first */
     ik_spf_cache *cache;
     uint32_t hash;
-    unsigned refs;               /* 1 while in the table, + evaluations */
+    unsigned refs; /* 1 while in the table, + evaluations */
     int64_t expires;
-    ik_str domain;               /* lowercase */
+    ik_str domain; /* lowercase */
     ik_str text;
-    ik_str problem;              /* malformed records: why */
-    ik_spf_record *rec;          /* NULL when malformed; else &recbuf */
+    ik_str problem;     /* malformed records: why */
+    ik_spf_record *rec; /* NULL when malformed; else &recbuf */
     ik_spf_record recbuf;
 } centry;
 
@@ -57,7 +57,7 @@ struct ik_spf_cache {
     centry **tab;
     size_t mask;
     size_t max, n;
-    centry *head, *tail;         /* LRU list */
+    centry *head, *tail; /* LRU list */
     ik_spf_cache_stats st;
 };
 
@@ -186,8 +186,7 @@ static centry *find(ik_spf_cache *c, uint32_t h, const char *lowdom, size_t dlen
 {
     for (centry *e = c->tab[h & c->mask]; e; e = e->hnext)
         if (e->hash == h && e->domain.len == dlen && e->text.len == text.len
-            && memcmp(e->domain.p, lowdom, dlen) == 0
-            && memcmp(e->text.p, text.p, text.len) == 0)
+            && memcmp(e->domain.p, lowdom, dlen) == 0 && memcmp(e->text.p, text.p, text.len) == 0)
             return e;
     return NULL;
 }
@@ -297,8 +296,7 @@ static centry *entry_make(ik_spf_cache *c, const char *dom, size_t dlen, ik_str 
     for (size_t i = 0; i < nterms; i++) {
         terms[i] = rec->terms[i];
         terms[i].info.text = rebase(rec->terms[i].info.text, rec->text, e->text.p);
-        terms[i].info.domain_spec =
-            rebase(rec->terms[i].info.domain_spec, rec->text, e->text.p);
+        terms[i].info.domain_spec = rebase(rec->terms[i].info.domain_spec, rec->text, e->text.p);
     }
     r->terms = terms;
     e->rec = r;

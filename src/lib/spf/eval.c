@@ -45,23 +45,23 @@ enum { R_AGAIN = 0, R_WAIT, R_DONE };
 enum { T_NOMATCH = 0, T_MATCH, T_WAIT, T_PUSH, T_ERROR, T_CONT };
 
 typedef struct spf_frame {
-    ik_str domain;               /* <domain> of this check_host() */
+    ik_str domain; /* <domain> of this check_host() */
     const ik_spf_record *rec;
-    size_t ti;                   /* current mechanism */
-    uint8_t phase;               /* F_LOOKUP or F_TERMS */
-    uint8_t redirected;          /* domain came from redirect= */
-    uint8_t tstate;              /* progress within the current term */
+    size_t ti;          /* current mechanism */
+    uint8_t phase;      /* F_LOOKUP or F_TERMS */
+    uint8_t redirected; /* domain came from redirect= */
+    uint8_t tstate;     /* progress within the current term */
     uint8_t child_done;
     ik_spf_result child_result;
-    ik_str target;               /* expanded target-name of the term */
-    uint8_t target_ok;           /* target can be queried */
+    ik_str target;     /* expanded target-name of the term */
+    uint8_t target_ok; /* target can be queried */
 } spf_frame;
 
 struct ik_spf {
     ik_arena *a;
     ik_spf_params p;
-    ik_ip ip;                    /* unmapped client address */
-    uint16_t addr_type;          /* A for IPv4 clients, AAAA for IPv6 */
+    ik_ip ip;           /* unmapped client address */
+    uint16_t addr_type; /* A for IPv4 clients, AAAA for IPv6 */
     unsigned max_mech, max_void, max_names;
     ik_spf_macro_env env;
     char reverse[IK_IP_TEXT_MAX];
@@ -69,19 +69,19 @@ struct ik_spf {
 
     size_t depth;
     int state;
-    ik_status fatal;             /* ENOMEM: sticky */
-    ik_spf_result err_result;    /* result carried by T_ERROR */
+    ik_status fatal;          /* ENOMEM: sticky */
+    ik_spf_result err_result; /* result carried by T_ERROR */
     ik_spf_outcome out;
 
-    ik_dns_query **qs;           /* every question asked, in order */
+    ik_dns_query **qs; /* every question asked, in order */
     size_t nq, capq, max_queries;
-    uint32_t *qidx;              /* hash index over qs: position + 1, 0 free */
-    size_t qidx_cap;             /* a power of two, twice capq */
-    ik_dns_query *last_q;        /* the question need() saw last ... */
-    const char *last_name;       /* ... asked with this name view */
+    uint32_t *qidx;        /* hash index over qs: position + 1, 0 free */
+    size_t qidx_cap;       /* a power of two, twice capq */
+    ik_dns_query *last_q;  /* the question need() saw last ... */
+    const char *last_name; /* ... asked with this name view */
 
-    int pv_state;                /* %{p}: 0 not done, 1 done */
-    ik_str *pv_names;            /* validated names */
+    int pv_state;     /* %{p}: 0 not done, 1 done */
+    ik_str *pv_names; /* validated names */
     size_t pv_n;
 
     int exp_state;
@@ -237,9 +237,9 @@ static int need(ik_spf *s, ik_str name, uint16_t type, ik_dns_answer **ans)
         }
     }
     if (s->nq >= s->max_queries) {
-        static const ik_dns_answer too_many = { IK_DNS_PERMFAIL, NULL, 0, 0, 0,
-                                                { NULL, 0 },
-                                                { "too many DNS questions", 22 } };
+        static const ik_dns_answer too_many = {
+            IK_DNS_PERMFAIL, NULL, 0, 0, 0, { NULL, 0 }, { "too many DNS questions", 22 }
+        };
         *ans = (ik_dns_answer *)&too_many;
         return 1;
     }
@@ -325,15 +325,14 @@ static int count_void(ik_spf *s, const spf_frame *f, ik_str term)
 {
     s->out.void_lookups++;
     if (s->out.void_lookups > s->max_void) {
-        set_problem(s, "more than %u void DNS lookups (at \"%.*s\" in record of %.*s)",
-                    s->max_void, SV(term), SV(f->domain));
+        set_problem(s, "more than %u void DNS lookups (at \"%.*s\" in record of %.*s)", s->max_void,
+                    SV(term), SV(f->domain));
         return 0;
     }
     return 1;
 }
 
-static int answer_has_addr(const ik_dns_answer *ans, uint16_t type, const ik_ip *ip,
-                           unsigned plen)
+static int answer_has_addr(const ik_dns_answer *ans, uint16_t type, const ik_ip *ip, unsigned plen)
 {
     for (size_t i = 0; i < ans->nrr; i++)
         if (ans->rr[i].type == type && ik_ip_match(&ans->rr[i].u.addr, ip, plen))
@@ -409,8 +408,8 @@ static ik_str ptr_pick(const ik_spf *s, ik_str domain)
  * Expands a domain-spec for frame f.  T_CONT with *out (possibly invalid:
  * the caller checks), T_WAIT while %{p} is being validated.
  */
-static int expand_domain(ik_spf *s, const spf_frame *f, ik_str spec, int has_macro,
-                         int uses_p, ik_str *out)
+static int expand_domain(ik_spf *s, const spf_frame *f, ik_str spec, int has_macro, int uses_p,
+                         ik_str *out)
 {
     if (!has_macro) {
         *out = ik__spf_strip_dot(spec);
@@ -499,9 +498,10 @@ static int eval_mx(ik_spf *s, spf_frame *f, const ik_spf_term_info *t)
             n += ans->rr[i].type == IK_DNS_T_MX;
         if (n > s->max_names) {
             /* RFC 7208 4.6.4: more than 10 MX names is permerror */
-            set_problem(s, "%.*s has %zu MX names, more than %u (at \"%.*s\" in record "
-                        "of %.*s)", SV(f->target), n, s->max_names, SV(t->text),
-                        SV(f->domain));
+            set_problem(s,
+                        "%.*s has %zu MX names, more than %u (at \"%.*s\" in record "
+                        "of %.*s)",
+                        SV(f->target), n, s->max_names, SV(t->text), SV(f->domain));
             return term_error(s, IK_SPF_PERMERROR);
         }
         f->tstate = 3;
@@ -598,21 +598,19 @@ static int eval_include(ik_spf *s, spf_frame *f, const ik_spf_term_info *t)
     }
     /* RFC 7208 5.2 table */
     switch (f->child_result) {
-    case IK_SPF_PASS:
-        return T_MATCH;
+    case IK_SPF_PASS: return T_MATCH;
     case IK_SPF_FAIL:
     case IK_SPF_SOFTFAIL:
-    case IK_SPF_NEUTRAL:
-        return T_NOMATCH;
-    case IK_SPF_TEMPERROR:
-        return term_error(s, IK_SPF_TEMPERROR);
+    case IK_SPF_NEUTRAL: return T_NOMATCH;
+    case IK_SPF_TEMPERROR: return term_error(s, IK_SPF_TEMPERROR);
     case IK_SPF_NONE:
-        set_problem(s, "included domain %.*s has no SPF record (at \"%.*s\" in record of "
-                    "%.*s)", SV(f->target), SV(t->text), SV(f->domain));
+        set_problem(s,
+                    "included domain %.*s has no SPF record (at \"%.*s\" in record of "
+                    "%.*s)",
+                    SV(f->target), SV(t->text), SV(f->domain));
         return term_error(s, IK_SPF_PERMERROR);
     case IK_SPF_PERMERROR:
-    default:
-        return term_error(s, IK_SPF_PERMERROR);
+    default: return term_error(s, IK_SPF_PERMERROR);
     }
 }
 
@@ -620,17 +618,15 @@ static int eval_term(ik_spf *s, spf_frame *f, const ik__spf_term *term)
 {
     const ik_spf_term_info *t = &term->info;
     switch (t->mech) {
-    case IK_SPF_MECH_ALL:
-        return T_MATCH;
+    case IK_SPF_MECH_ALL: return T_MATCH;
     case IK_SPF_MECH_IP4:
         /* RFC 7208 5.6: ip4 never matches an IPv6 client, and vice versa */
-        return s->ip.family == IK_IP_V4 && ik_ip_match(&s->ip, &t->network, t->cidr4)
-                   ? T_MATCH : T_NOMATCH;
+        return s->ip.family == IK_IP_V4 && ik_ip_match(&s->ip, &t->network, t->cidr4) ? T_MATCH
+                                                                                      : T_NOMATCH;
     case IK_SPF_MECH_IP6:
-        return s->ip.family == IK_IP_V6 && ik_ip_match(&s->ip, &t->network, t->cidr6)
-                   ? T_MATCH : T_NOMATCH;
-    default:
-        break;
+        return s->ip.family == IK_IP_V6 && ik_ip_match(&s->ip, &t->network, t->cidr6) ? T_MATCH
+                                                                                      : T_NOMATCH;
+    default: break;
     }
     if (f->tstate == 0) {
         if (!count_lookup(s, f, t->text))
@@ -641,8 +637,8 @@ static int eval_term(ik_spf *s, spf_frame *f, const ik__spf_term *term)
         ik_str target;
         if (t->domain_spec.len == 0) {
             target = f->domain;
-        } else if (expand_domain(s, f, t->domain_spec, term->has_macro, term->uses_p,
-                                 &target) == T_WAIT) {
+        } else if (expand_domain(s, f, t->domain_spec, term->has_macro, term->uses_p, &target)
+                   == T_WAIT) {
             return T_WAIT;
         }
         f->target = target;
@@ -692,8 +688,7 @@ static int is_v1(ik_str t)
 
 static int is_v2(ik_str t)
 {
-    return ik_str_casestarts(t, "spf2.0")
-           && (t.len == 6 || t.p[6] == '/' || t.p[6] == ' ');
+    return ik_str_casestarts(t, "spf2.0") && (t.len == 6 || t.p[6] == '/' || t.p[6] == ' ');
 }
 
 /*
@@ -752,8 +747,7 @@ static int step_lookup(ik_spf *s, spf_frame *f)
     if (!ik__spf_domain_is_fqdn(f->domain)) {
         if (f->redirected) {
             /* RFC 7208 6.1: a malformed redirect target is permerror */
-            set_problem(s, "redirect target \"%.*s\" is not a valid domain name",
-                        SV(f->domain));
+            set_problem(s, "redirect target \"%.*s\" is not a valid domain name", SV(f->domain));
             return frame_finish(s, IK_SPF_PERMERROR);
         }
         /* RFC 7208 4.3: not a valid FQDN: none */
@@ -785,8 +779,8 @@ static int step_lookup(ik_spf *s, spf_frame *f)
     ik_status st;
     int hit = 0;
     if (s->p.cache) {
-        if ((st = ik__spf_cache_get(s->p.cache, s->a, f->domain, text, &rec, &problem,
-                                    &hit)) != IK_OK) {
+        if ((st = ik__spf_cache_get(s->p.cache, s->a, f->domain, text, &rec, &problem, &hit))
+            != IK_OK) {
             s->fatal = st;
             return R_WAIT;
         }
@@ -822,12 +816,9 @@ static int step_terms(ik_spf *s, spf_frame *f)
     while (f->ti < r->nterms) {
         const ik__spf_term *t = &r->terms[f->ti];
         switch (eval_term(s, f, t)) {
-        case T_WAIT:
-            return R_WAIT;
-        case T_PUSH:
-            return R_AGAIN;
-        case T_ERROR:
-            return frame_finish(s, s->err_result);
+        case T_WAIT: return R_WAIT;
+        case T_PUSH: return R_AGAIN;
+        case T_ERROR: return frame_finish(s, s->err_result);
         case T_MATCH:
             if (s->depth == 1)
                 s->out.mechanism = t->info.text;
@@ -847,8 +838,8 @@ static int step_terms(ik_spf *s, spf_frame *f)
             f->tstate = 1;
         }
         ik_str target;
-        if (expand_domain(s, f, r->redirect, r->redirect_has_macro, r->redirect_uses_p,
-                          &target) == T_WAIT)
+        if (expand_domain(s, f, r->redirect, r->redirect_has_macro, r->redirect_uses_p, &target)
+            == T_WAIT)
             return R_WAIT;
         f->domain = target;
         f->rec = NULL;
@@ -1050,9 +1041,10 @@ ik_status ik_spf_run(ik_spf *s, ik_dns_query **pending)
         return IK_EINVAL;
     *pending = NULL;
     while (s->state != ST_DONE) {
-        int r = s->state == ST_EXP ? step_exp(s) : (s->frames[s->depth - 1].phase == F_LOOKUP
-                                                        ? step_lookup(s, &s->frames[s->depth - 1])
-                                                        : step_terms(s, &s->frames[s->depth - 1]));
+        int r = s->state == ST_EXP ? step_exp(s)
+                                   : (s->frames[s->depth - 1].phase == F_LOOKUP
+                                          ? step_lookup(s, &s->frames[s->depth - 1])
+                                          : step_terms(s, &s->frames[s->depth - 1]));
         if (s->fatal)
             return s->fatal;
         if (r == R_WAIT) {
@@ -1083,8 +1075,7 @@ const ik_spf_outcome *ik_spf_outcome_get(const ik_spf *s)
     return s ? &s->out : NULL;
 }
 
-ik_status ik_spf_check(ik_arena *a, const ik_spf_params *p, ik_resolver *r,
-                       ik_spf_outcome *out)
+ik_status ik_spf_check(ik_arena *a, const ik_spf_params *p, ik_resolver *r, ik_spf_outcome *out)
 {
     ik_spf *s;
     ik_status st = ik_spf_new(a, p, &s);

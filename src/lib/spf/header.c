@@ -178,8 +178,7 @@ ik_str ik_spf_received_spf(ik_arena *a, const ik_spf_params *p, const ik_spf_out
         break;
     case IK_SPF_FAIL:
     case IK_SPF_SOFTFAIL:
-        put_comment_c(&b, o->result == IK_SPF_SOFTFAIL ? "domain of transitioning "
-                                                        : "domain of ");
+        put_comment_c(&b, o->result == IK_SPF_SOFTFAIL ? "domain of transitioning " : "domain of ");
         put_comment_text(&b, who);
         put_comment_c(&b, " does not designate ");
         put_comment_text(&b, ips);

@@ -35,12 +35,18 @@ static int is_delim(char c)
 static int is_letter(char c, int explain)
 {
     switch (c | 0x20) {
-    case 's': case 'l': case 'o': case 'd': case 'i': case 'p': case 'h': case 'v':
-        return 1;
-    case 'c': case 'r': case 't':
-        return explain; /* RFC 7208 7.2: explanation strings only */
-    default:
-        return 0;
+    case 's':
+    case 'l':
+    case 'o':
+    case 'd':
+    case 'i':
+    case 'p':
+    case 'h':
+    case 'v': return 1;
+    case 'c':
+    case 'r':
+    case 't': return explain; /* RFC 7208 7.2: explanation strings only */
+    default: return 0;
     }
 }
 
@@ -54,7 +60,7 @@ typedef struct macro_item {
     char letter;     /* as written; uppercase = URL-escape */
     unsigned digits; /* 0 = keep all parts */
     int reverse;
-    ik_str delims;   /* empty = "." */
+    ik_str delims; /* empty = "." */
 } macro_item;
 
 /*
@@ -129,8 +135,8 @@ static int literal_ok(unsigned char c, int explain)
     return c >= 0x21 && c <= 0x7e && c != '%';
 }
 
-ik_status ik__spf_macro_check(ik_str spec, int explain, size_t *last_expand_end,
-                              int *uses_p, const char **why)
+ik_status ik__spf_macro_check(ik_str spec, int explain, size_t *last_expand_end, int *uses_p,
+                              const char **why)
 {
     size_t i = 0, last = 0;
     int p = 0;
@@ -177,8 +183,7 @@ int ik__spf_toplabel_ok(ik_str l)
     return alpha || dash;
 }
 
-ik_status ik__spf_domain_spec_check(ik_str spec, int *has_macro, int *uses_p,
-                                    const char **why)
+ik_status ik__spf_domain_spec_check(ik_str spec, int *has_macro, int *uses_p, const char **why)
 {
     size_t last = 0;
     int p = 0;
@@ -312,8 +317,8 @@ static void transform(ik_buf *b, ik_str v, const macro_item *m, int escape)
     }
 }
 
-ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_env *env,
-                                   int explain, const char **why)
+ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_env *env, int explain,
+                                   const char **why)
 {
     size_t i = 0;
     while (i < spec.len) {
@@ -325,7 +330,8 @@ ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_en
             }
             /* copy the literal run in one go */
             size_t j = i + 1;
-            while (j < spec.len && spec.p[j] != '%' && literal_ok((unsigned char)spec.p[j], explain))
+            while (j < spec.len && spec.p[j] != '%'
+                   && literal_ok((unsigned char)spec.p[j], explain))
                 j++;
             ik_buf_append(b, spec.p + i, j - i);
             i = j;
@@ -356,15 +362,9 @@ ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_en
         case 'o': v = env->sender_domain; break;
         case 'd': v = env->domain; break;
         case 'h': v = env->helo; break;
-        case 'p':
-            v = env->ptr.len ? env->ptr : IK_STR_LIT("unknown");
-            break;
-        case 'r':
-            v = env->receiver.len ? env->receiver : IK_STR_LIT("unknown");
-            break;
-        case 'v':
-            v = env->ip.family == IK_IP_V6 ? IK_STR_LIT("ip6") : IK_STR_LIT("in-addr");
-            break;
+        case 'p': v = env->ptr.len ? env->ptr : IK_STR_LIT("unknown"); break;
+        case 'r': v = env->receiver.len ? env->receiver : IK_STR_LIT("unknown"); break;
+        case 'v': v = env->ip.family == IK_IP_V6 ? IK_STR_LIT("ip6") : IK_STR_LIT("in-addr"); break;
         case 'i': {
             size_t n = ik_ip_format_dotted(&env->ip, explain, tmp);
             v = ik_str_make(tmp, n);
@@ -380,9 +380,7 @@ ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_en
             v = ik_str_make(tmp, n > 0 ? (size_t)n : 0);
             break;
         }
-        default:
-            *why = "unknown macro letter";
-            return IK_ESYNTAX;
+        default: *why = "unknown macro letter"; return IK_ESYNTAX;
         }
         if (v.p == NULL)
             v = ik_str_make("", 0);
@@ -409,8 +407,8 @@ static ik_str truncate_left(ik_str s)
     return s;
 }
 
-ik_status ik_spf_macro_expand(ik_arena *a, ik_str spec, const ik_spf_macro_env *env,
-                              int explain, int domain_spec, ik_str *out, ik_str *problem)
+ik_status ik_spf_macro_expand(ik_arena *a, ik_str spec, const ik_spf_macro_env *env, int explain,
+                              int domain_spec, ik_str *out, ik_str *problem)
 {
     const char *why = NULL;
     if (a == NULL || env == NULL || out == NULL || (spec.p == NULL && spec.len))

@@ -161,10 +161,9 @@ typedef struct parse_ctx {
 static ik_status fail(parse_ctx *c, const char *what, const char *why)
 {
     if (c->problem) {
-        char *t = why ? ik_arena_printf(c->a, "%s \"%.*s\": %s", what, (int)c->term.len,
-                                        c->term.p, why)
-                      : ik_arena_printf(c->a, "%s \"%.*s\"", what, (int)c->term.len,
-                                        c->term.p);
+        char *t =
+            why ? ik_arena_printf(c->a, "%s \"%.*s\": %s", what, (int)c->term.len, c->term.p, why)
+                : ik_arena_printf(c->a, "%s \"%.*s\"", what, (int)c->term.len, c->term.p);
         *c->problem = t ? ik_str_c(t) : IK_STR_NULL;
     }
     return IK_ESYNTAX;
@@ -179,8 +178,8 @@ static ik_status parse_modifier(parse_ctx *c, ik_spf_record *r, ik_str name, ik_
         ik_str *slot = is_redirect ? &r->redirect : &r->exp;
         /* RFC 7208 6: each at most once, anywhere in the record */
         if (slot->p != NULL)
-            return fail(c, is_redirect ? "duplicate redirect modifier"
-                                       : "duplicate exp modifier", NULL);
+            return fail(c, is_redirect ? "duplicate redirect modifier" : "duplicate exp modifier",
+                        NULL);
         if (ik__spf_domain_spec_check(value, &has_macro, &uses_p, &why))
             return fail(c, "invalid modifier", why);
         *slot = value;
@@ -214,10 +213,14 @@ static int mech_kind(ik_str n)
     case 1: return b[0] == 'a' ? IK_SPF_MECH_A : 0;
     case 2: return memcmp(b, "mx", 2) == 0 ? IK_SPF_MECH_MX : 0;
     case 3:
-        if (memcmp(b, "all", 3) == 0) return IK_SPF_MECH_ALL;
-        if (memcmp(b, "ptr", 3) == 0) return IK_SPF_MECH_PTR;
-        if (memcmp(b, "ip4", 3) == 0) return IK_SPF_MECH_IP4;
-        if (memcmp(b, "ip6", 3) == 0) return IK_SPF_MECH_IP6;
+        if (memcmp(b, "all", 3) == 0)
+            return IK_SPF_MECH_ALL;
+        if (memcmp(b, "ptr", 3) == 0)
+            return IK_SPF_MECH_PTR;
+        if (memcmp(b, "ip4", 3) == 0)
+            return IK_SPF_MECH_IP4;
+        if (memcmp(b, "ip6", 3) == 0)
+            return IK_SPF_MECH_IP6;
         return 0;
     case 6: return memcmp(b, "exists", 6) == 0 ? IK_SPF_MECH_EXISTS : 0;
     case 7: return memcmp(b, "include", 7) == 0 ? IK_SPF_MECH_INCLUDE : 0;
@@ -235,10 +238,22 @@ static ik_status parse_mechanism(parse_ctx *c, ik_spf_record *r, ik_str t, ik__s
     m->info.cidr4 = 32;
     m->info.cidr6 = 128;
     switch (t.p[0]) {
-    case '+': m->info.qualifier = IK_SPF_PASS; i = 1; break;
-    case '-': m->info.qualifier = IK_SPF_FAIL; i = 1; break;
-    case '~': m->info.qualifier = IK_SPF_SOFTFAIL; i = 1; break;
-    case '?': m->info.qualifier = IK_SPF_NEUTRAL; i = 1; break;
+    case '+':
+        m->info.qualifier = IK_SPF_PASS;
+        i = 1;
+        break;
+    case '-':
+        m->info.qualifier = IK_SPF_FAIL;
+        i = 1;
+        break;
+    case '~':
+        m->info.qualifier = IK_SPF_SOFTFAIL;
+        i = 1;
+        break;
+    case '?':
+        m->info.qualifier = IK_SPF_NEUTRAL;
+        i = 1;
+        break;
     default: break;
     }
     size_t n0 = i;
@@ -292,8 +307,8 @@ static ik_status parse_mechanism(parse_ctx *c, ik_spf_record *r, ik_str t, ik__s
     }
     if (dom.len > 0) {
         if (dom.p[0] != ':')
-            return fail(c, "invalid mechanism", takes_cidr ? "bad dual-cidr-length"
-                                                           : "unexpected characters");
+            return fail(c, "invalid mechanism",
+                        takes_cidr ? "bad dual-cidr-length" : "unexpected characters");
         dom = ik_str_make(dom.p + 1, dom.len - 1);
         int has_macro = 0, uses_p = 0;
         if (ik__spf_domain_spec_check(dom, &has_macro, &uses_p, &why))
@@ -342,8 +357,7 @@ int ik__spf_v2_prefix(ik_str text, size_t *pos, unsigned *scopes)
     return 1;
 }
 
-ik_status ik_spf_record_parse(ik_arena *a, ik_str text, ik_spf_record **out,
-                              ik_str *problem)
+ik_status ik_spf_record_parse(ik_arena *a, ik_str text, ik_spf_record **out, ik_str *problem)
 {
     parse_ctx c = { a, problem, text };
     if (problem)
@@ -406,8 +420,8 @@ ik_status ik_spf_record_parse(ik_arena *a, ik_str text, ik_spf_record **out,
         }
         ik_status st;
         if (k > 0 && k < t.len && t.p[k] == '=') {
-            st = parse_modifier(&c, r, ik_str_make(t.p, k),
-                                ik_str_make(t.p + k + 1, t.len - k - 1));
+            st =
+                parse_modifier(&c, r, ik_str_make(t.p, k), ik_str_make(t.p + k + 1, t.len - k - 1));
         } else {
             if (r->nterms == cap) {
                 ik__spf_term *nt = ik_arena_alloc(a, cap * 2 * sizeof(*nt));

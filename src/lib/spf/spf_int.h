@@ -38,15 +38,15 @@ typedef struct ik__spf_term {
 
 struct ik_spf_record {
     ik_str text;
-    int version;        /* 1 or 2 */
-    unsigned scopes;    /* IK_SPF_SCOPEBIT_* */
+    int version;     /* 1 or 2 */
+    unsigned scopes; /* IK_SPF_SCOPEBIT_* */
     ik__spf_term *terms;
     size_t nterms;
-    ik_str redirect;    /* domain-spec; .p NULL when absent */
-    ik_str exp;         /* domain-spec; .p NULL when absent */
+    ik_str redirect; /* domain-spec; .p NULL when absent */
+    ik_str exp;      /* domain-spec; .p NULL when absent */
     uint8_t redirect_has_macro, redirect_uses_p;
     uint8_t exp_has_macro, exp_uses_p;
-    uint8_t has_all;    /* RFC 7208 6.1: redirect ignored when set */
+    uint8_t has_all; /* RFC 7208 6.1: redirect ignored when set */
     unsigned dns_terms;
 };
 
@@ -63,15 +63,14 @@ static inline int ik__spf_mech_is_dns(ik_spf_mech m)
  * past the last macro-expand (0 if none) and *uses_p tells whether %{p}
  * occurs.  On failure returns IK_ESYNTAX and a static reason in *why.
  */
-ik_status ik__spf_macro_check(ik_str spec, int explain, size_t *last_expand_end,
-                              int *uses_p, const char **why);
+ik_status ik__spf_macro_check(ik_str spec, int explain, size_t *last_expand_end, int *uses_p,
+                              const char **why);
 
 /*
  * Syntax check of a domain-spec (RFC 7208 7.1: macro-string domain-end,
  * domain-end = "." toplabel ["."] / macro-expand).  Empty is an error.
  */
-ik_status ik__spf_domain_spec_check(ik_str spec, int *has_macro, int *uses_p,
-                                    const char **why);
+ik_status ik__spf_domain_spec_check(ik_str spec, int *has_macro, int *uses_p, const char **why);
 
 /* RFC 7208 7.1 toplabel. */
 int ik__spf_toplabel_ok(ik_str label);
@@ -99,8 +98,8 @@ static inline ik_str ik__spf_strip_dot(ik_str s)
 int ik__spf_name_within(ik_str name, ik_str domain);
 
 /* Expands into buf (appends); same rules as ik_spf_macro_expand. */
-ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_env *env,
-                                   int explain, const char **why);
+ik_status ik__spf_macro_expand_buf(ik_buf *b, ik_str spec, const ik_spf_macro_env *env, int explain,
+                                   const char **why);
 
 /*
  * Parses the Sender ID version and scope list "spf2.0/<scope>,..." at the

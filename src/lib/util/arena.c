@@ -113,8 +113,8 @@ void ik_arena_reset(ik_arena *a)
     }
     a->head = keep;
     a->used = 0;
-    a->next_size = keep ? (keep->size < ARENA_MAXCHUNK ? keep->size * 2 : ARENA_MAXCHUNK)
-                        : ARENA_FIRST;
+    a->next_size =
+        keep ? (keep->size < ARENA_MAXCHUNK ? keep->size * 2 : ARENA_MAXCHUNK) : ARENA_FIRST;
 }
 
 void ik_arena_set_limit(ik_arena *a, size_t max_bytes)

@@ -243,8 +243,8 @@ size_t ik_ip_format(const ik_ip *ip, char *out)
     }
     size_t n = 0;
     if (ik_ip_is_v4mapped(ip)) {
-        return (size_t)snprintf(out, IK_IP_TEXT_MAX, "::ffff:%u.%u.%u.%u",
-                                ip->a[12], ip->a[13], ip->a[14], ip->a[15]);
+        return (size_t)snprintf(out, IK_IP_TEXT_MAX, "::ffff:%u.%u.%u.%u", ip->a[12], ip->a[13],
+                                ip->a[14], ip->a[15]);
     }
     for (int k = 0; k < 8; k++) {
         if (k == best) {
@@ -282,8 +282,8 @@ size_t ik_ip_format_dotted(const ik_ip *ip, int upper, char *out)
 size_t ik_ip_reverse_name(const ik_ip *ip, char *out)
 {
     if (ip->family == IK_IP_V4)
-        return (size_t)snprintf(out, IK_IP_TEXT_MAX, "%u.%u.%u.%u.in-addr.arpa",
-                                ip->a[3], ip->a[2], ip->a[1], ip->a[0]);
+        return (size_t)snprintf(out, IK_IP_TEXT_MAX, "%u.%u.%u.%u.in-addr.arpa", ip->a[3], ip->a[2],
+                                ip->a[1], ip->a[0]);
     static const char hex[] = "0123456789abcdef";
     size_t n = 0;
     for (int k = 15; k >= 0; k--) {

@@ -6,8 +6,9 @@
 const char *ik_strerror(ik_status st)
 {
     switch (st) {
-#define IK_STATUS_TEXT_(name, val, text) case IK_##name: return text;
-    IK_STATUS_MAP(IK_STATUS_TEXT_)
+#define IK_STATUS_TEXT_(name, val, text)                                                           \
+    case IK_##name: return text;
+        IK_STATUS_MAP(IK_STATUS_TEXT_)
 #undef IK_STATUS_TEXT_
     }
     return "unknown status";
@@ -16,8 +17,9 @@ const char *ik_strerror(ik_status st)
 const char *ik_status_name(ik_status st)
 {
     switch (st) {
-#define IK_STATUS_NAME_(name, val, text) case IK_##name: return "IK_" #name;
-    IK_STATUS_MAP(IK_STATUS_NAME_)
+#define IK_STATUS_NAME_(name, val, text)                                                           \
+    case IK_##name: return "IK_" #name;
+        IK_STATUS_MAP(IK_STATUS_NAME_)
 #undef IK_STATUS_NAME_
     }
     return "IK_UNKNOWN";

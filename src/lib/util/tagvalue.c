@@ -30,13 +30,11 @@ static int is_valchar(unsigned char c)
     return c >= 0x21 && c <= 0x7e && c != ';';
 }
 
-static void set_problem(ik_arena *a, ik_str *problem, const char *fmt, ik_str tag,
-                        size_t off)
+static void set_problem(ik_arena *a, ik_str *problem, const char *fmt, ik_str tag, size_t off)
 {
     if (problem == NULL)
         return;
-    char *m = ik_arena_printf(a, fmt, (int)(tag.len > 40 ? 40 : tag.len),
-                              tag.p ? tag.p : "", off);
+    char *m = ik_arena_printf(a, fmt, (int)(tag.len > 40 ? 40 : tag.len), tag.p ? tag.p : "", off);
     *problem = m ? ik_str_c(m) : IK_STR_NULL;
 }
 
@@ -71,8 +69,8 @@ ik_status ik_taglist_parse(ik_arena *a, ik_str text, unsigned flags, size_t max_
             break; /* trailing whitespace after the last ';' */
         if (p[i] == ';') {
             if (!(flags & IK_TAGLIST_ALLOW_EMPTY)) {
-                set_problem(a, problem, "empty tag-spec%.*s at offset %zu",
-                            IK_STR_NULL, spec_start);
+                set_problem(a, problem, "empty tag-spec%.*s at offset %zu", IK_STR_NULL,
+                            spec_start);
                 return IK_ESYNTAX;
             }
             i++;
@@ -99,8 +97,7 @@ ik_status ik_taglist_parse(ik_arena *a, ik_str text, unsigned flags, size_t max_
         size_t vstart = i;
         while (i < text.len && p[i] != ';') {
             if ((flags & IK_TAGLIST_STRICT_VALUES) && !is_valchar(p[i]) && !is_ws(p[i])) {
-                set_problem(a, problem, "tag \"%.*s\" has an invalid byte at offset %zu",
-                            name, i);
+                set_problem(a, problem, "tag \"%.*s\" has an invalid byte at offset %zu", name, i);
                 return IK_ESYNTAX;
             }
             i++;
@@ -120,8 +117,8 @@ ik_status ik_taglist_parse(ik_arena *a, ik_str text, unsigned flags, size_t max_
             }
         }
         if (n == max_tags) {
-            set_problem(a, problem, "more tags than allowed%.*s (offset %zu)",
-                        IK_STR_NULL, name_start);
+            set_problem(a, problem, "more tags than allowed%.*s (offset %zu)", IK_STR_NULL,
+                        name_start);
             return IK_ELIMIT;
         }
         tags[n].name = name;
@@ -137,8 +134,7 @@ const ik_tag *ik_taglist_get(const ik_taglist *l, const char *name, int caseless
 {
     ik_str want = ik_str_c(name);
     for (size_t i = 0; i < l->n; i++)
-        if (caseless ? ik_str_caseeq(l->tags[i].name, want)
-                     : ik_str_eq(l->tags[i].name, want))
+        if (caseless ? ik_str_caseeq(l->tags[i].name, want) : ik_str_eq(l->tags[i].name, want))
             return &l->tags[i];
     return NULL;
 }

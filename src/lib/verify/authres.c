@@ -51,24 +51,22 @@ static ik_status add_spf(ik_verify *v)
                             v->client_text);
         break;
     case IK_SPF_FAIL:
-        c = ik_arena_printf(v->a, "%.*s does not designate %s as permitted sender",
-                            SV(o->domain), v->client_text);
+        c = ik_arena_printf(v->a, "%.*s does not designate %s as permitted sender", SV(o->domain),
+                            v->client_text);
         break;
     case IK_SPF_SOFTFAIL:
-        c = ik_arena_printf(v->a, "%.*s discourages use of %s as permitted sender",
-                            SV(o->domain), v->client_text);
+        c = ik_arena_printf(v->a, "%.*s discourages use of %s as permitted sender", SV(o->domain),
+                            v->client_text);
         break;
     case IK_SPF_NEUTRAL:
-        c = ik_arena_printf(v->a, "%s is neither permitted nor denied by %.*s",
-                            v->client_text, SV(o->domain));
+        c = ik_arena_printf(v->a, "%s is neither permitted nor denied by %.*s", v->client_text,
+                            SV(o->domain));
         break;
     case IK_SPF_NONE:
         c = o->domain.len ? ik_arena_printf(v->a, "%.*s has no SPF record", SV(o->domain))
                           : "no SPF domain";
         break;
-    default:
-        c = o->problem.len ? ik_arena_printf(v->a, "%.*s", SV(o->problem)) : "";
-        break;
+    default: c = o->problem.len ? ik_arena_printf(v->a, "%.*s", SV(o->problem)) : ""; break;
     }
     if (c == NULL)
         return IK_ENOMEM;
@@ -88,8 +86,8 @@ static ik_status add_senderid(ik_verify *v)
     if (r == NULL)
         return IK_ENOMEM;
     if (o->pra.reason != IK_PRA_FOUND) {
-        const char *c = ik_arena_printf(v->a, "no purported responsible address: %.*s",
-                                        SV(o->pra.problem));
+        const char *c =
+            ik_arena_printf(v->a, "no purported responsible address: %.*s", SV(o->pra.problem));
         if (c == NULL)
             return IK_ENOMEM;
         r->comment = ik_str_c(c);
@@ -132,18 +130,18 @@ static ik_status add_dkim(ik_verify *v)
         const char *c = s->reason;
         if (c[0] == '\0' && s->key_bits)
             c = ik_arena_printf(v->a, "%u-bit %s key%s", s->key_bits,
-                                s->sig && s->sig->alg == IK_DKIM_ALG_ED25519_SHA256
-                                    ? "ed25519" : "rsa",
+                                s->sig && s->sig->alg == IK_DKIM_ALG_ED25519_SHA256 ? "ed25519"
+                                                                                    : "rsa",
                                 s->key_testing ? ", testing" : "");
         if (c == NULL)
             return IK_ENOMEM;
         r->comment = ik_str_c(c);
         ik_status st;
-        if ((st = prop(v, r, "header", "d", s->header_d)) != IK_OK ||
-            (st = prop(v, r, "header", "i", s->header_i)) != IK_OK ||
-            (st = prop(v, r, "header", "s", s->header_s)) != IK_OK ||
-            (st = prop(v, r, "header", "a", s->header_a)) != IK_OK ||
-            (st = prop(v, r, "header", "b", s->header_b)) != IK_OK)
+        if ((st = prop(v, r, "header", "d", s->header_d)) != IK_OK
+            || (st = prop(v, r, "header", "i", s->header_i)) != IK_OK
+            || (st = prop(v, r, "header", "s", s->header_s)) != IK_OK
+            || (st = prop(v, r, "header", "a", s->header_a)) != IK_OK
+            || (st = prop(v, r, "header", "b", s->header_b)) != IK_OK)
             return st;
     }
     return IK_OK;
@@ -243,15 +241,15 @@ static ik_status add_dmarc(ik_verify *v)
 static ik_status add_arc(ik_verify *v)
 {
     const ik_arc_result *res = ik_verify_arc(v);
-    ik_status st = ik_arc_authres(v->a, res, v->has_client ? ik_str_c(v->client_text)
-                                                           : IK_STR_NULL, &v->ar);
+    ik_status st =
+        ik_arc_authres(v->a, res, v->has_client ? ik_str_c(v->client_text) : IK_STR_NULL, &v->ar);
     if (st != IK_OK)
         return st;
     if (v->arc_trusted && v->ar.nresults) {
         ik_ar_result *r = &v->ar.results[v->ar.nresults - 1];
-        const char *c = ik_arena_printf(v->a, "trusted sealer %.*s i=%u",
-                                        SV(res->sets[v->arc_trusted - 1].seal_domain),
-                                        v->arc_trusted);
+        const char *c =
+            ik_arena_printf(v->a, "trusted sealer %.*s i=%u",
+                            SV(res->sets[v->arc_trusted - 1].seal_domain), v->arc_trusted);
         if (c == NULL)
             return IK_ENOMEM;
         r->comment = ik_str_c(c);

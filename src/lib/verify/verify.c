@@ -29,11 +29,16 @@ static const struct {
     const char *name;
     unsigned bit;
 } method_names[] = {
-    { "spf", IK_VERIFY_SPF },           { "iprev", IK_VERIFY_IPREV },
-    { "sender-id", IK_VERIFY_SENDERID }, { "senderid", IK_VERIFY_SENDERID },
-    { "dkim", IK_VERIFY_DKIM },         { "domainkeys", IK_VERIFY_DOMAINKEYS },
-    { "dkim-adsp", IK_VERIFY_ADSP },    { "adsp", IK_VERIFY_ADSP },
-    { "dmarc", IK_VERIFY_DMARC },       { "arc", IK_VERIFY_ARC },
+    { "spf", IK_VERIFY_SPF },
+    { "iprev", IK_VERIFY_IPREV },
+    { "sender-id", IK_VERIFY_SENDERID },
+    { "senderid", IK_VERIFY_SENDERID },
+    { "dkim", IK_VERIFY_DKIM },
+    { "domainkeys", IK_VERIFY_DOMAINKEYS },
+    { "dkim-adsp", IK_VERIFY_ADSP },
+    { "adsp", IK_VERIFY_ADSP },
+    { "dmarc", IK_VERIFY_DMARC },
+    { "arc", IK_VERIFY_ARC },
     { "all", IK_VERIFY_ALL },
 };
 
@@ -75,8 +80,8 @@ ik_verify *ik_verify_new(ik_arena *a, const ik_verify_config *cfg)
 {
     if (a == NULL || cfg == NULL || cfg->authserv_id.len == 0)
         return NULL;
-    if (cfg->dmarc_spec == IK_DMARC_SPEC_7489 && cfg->psl == NULL &&
-        (cfg->methods & IK_VERIFY_DMARC))
+    if (cfg->dmarc_spec == IK_DMARC_SPEC_7489 && cfg->psl == NULL
+        && (cfg->methods & IK_VERIFY_DMARC))
         return NULL;
     ik_verify *v = ik_arena_calloc(a, 1, sizeof(*v));
     if (v == NULL)
@@ -166,10 +171,9 @@ static ik_status start_adsp(ik_verify *v)
         /* RFC 5617 3.1: the Author Domain is that of the From address; with
          * none or several there is nothing to check reliably. */
         o->result = IK_ADSP_PERMERROR;
-        o->reason = v->from.status != IK_DMARC_FROM_OK
-                        ? ik_arena_printf(v->a, "no author domain: %s",
-                                          ik_dmarc_from_status_name(v->from.status))
-                        : "several author domains";
+        o->reason = v->from.status != IK_DMARC_FROM_OK ? ik_arena_printf(
+                        v->a, "no author domain: %s", ik_dmarc_from_status_name(v->from.status))
+                                                       : "several author domains";
         if (o->reason == NULL)
             return IK_ENOMEM;
         v->adsp_out = o;
@@ -245,8 +249,8 @@ static ik_status start_late(ik_verify *v, int *started)
             return st;
         *started = 1;
     }
-    if ((v->methods & IK_VERIFY_DMARC) && !v->slot[K_DMARC].started && finished(v, K_DKIM) &&
-        finished(v, K_SPF) && finished(v, K_ARC)) {
+    if ((v->methods & IK_VERIFY_DMARC) && !v->slot[K_DMARC].started && finished(v, K_DKIM)
+        && finished(v, K_SPF) && finished(v, K_ARC)) {
         if ((st = start_dmarc(v)) != IK_OK)
             return st;
         *started = 1;
@@ -352,8 +356,7 @@ static ik_status settle(ik_verify *v, ik_status st, ik_dns_query **queries)
 
 /* ---- feeding ---------------------------------------------------------------- */
 
-ik_status ik_verify_connect(ik_verify *v, const ik_ip *client, ik_str helo,
-                            ik_dns_query **queries)
+ik_status ik_verify_connect(ik_verify *v, const ik_ip *client, ik_str helo, ik_dns_query **queries)
 {
     if (queries)
         *queries = NULL;
@@ -455,8 +458,7 @@ static ik_status index_header(ik_verify *v)
     st = ik_hdr_parse_block(v->a, v->hbuf.p, v->hbuf.len, &o, &v->fields, &v->nfields, &body);
     if (st != IK_OK)
         return st;
-    st = ik_ar_find_ours(v->a, v->fields, v->nfields, v->cfg.authserv_id, &v->forged,
-                         &v->nforged);
+    st = ik_ar_find_ours(v->a, v->fields, v->nfields, v->cfg.authserv_id, &v->forged, &v->nforged);
     if (st != IK_OK)
         return st;
     return ik_dmarc_author_from_fields(v->a, v->fields, v->nfields, &v->from);
@@ -518,8 +520,8 @@ static ik_status eoh_engines(ik_verify *v)
             return st;
         start(v, K_PRE_DMARC, 1);
     }
-    if ((v->methods & IK_VERIFY_ADSP) && v->from.status == IK_DMARC_FROM_OK &&
-        v->from.ndomains == 1) {
+    if ((v->methods & IK_VERIFY_ADSP) && v->from.status == IK_DMARC_FROM_OK
+        && v->from.ndomains == 1) {
         v->pre_adsp = ik_adsp_new(v->a, v->from.domains[0], NULL, 0);
         if (v->pre_adsp == NULL)
             return IK_ENOMEM;
@@ -595,23 +597,22 @@ int ik_verify_done(const ik_verify *v)
     return v->state == VS_DONE;
 }
 
-ik_status ik_verify_message(ik_verify *v, const ik_ip *client, ik_str helo,
-                            const ik_str *mailfrom, const void *msg, size_t len,
-                            ik_resolver *r)
+ik_status ik_verify_message(ik_verify *v, const ik_ip *client, ik_str helo, const ik_str *mailfrom,
+                            const void *msg, size_t len, ik_resolver *r)
 {
     ik_dns_query *q = NULL;
     ik_status st = IK_OK;
-#define ANSWER()                                                                 \
-    do {                                                                         \
-        while (st == IK_EAGAIN) {                                                \
-            if (q == NULL)                                                       \
-                return IK_ESTATE;                                                \
-            if ((st = ik_resolver_answer_all(r, v->a, q)) != IK_OK)              \
-                return st;                                                       \
-            st = ik_verify_resume(v, &q);                                        \
-        }                                                                        \
-        if (st != IK_OK)                                                         \
-            return st;                                                           \
+#define ANSWER()                                                                                   \
+    do {                                                                                           \
+        while (st == IK_EAGAIN) {                                                                  \
+            if (q == NULL)                                                                         \
+                return IK_ESTATE;                                                                  \
+            if ((st = ik_resolver_answer_all(r, v->a, q)) != IK_OK)                                \
+                return st;                                                                         \
+            st = ik_verify_resume(v, &q);                                                          \
+        }                                                                                          \
+        if (st != IK_OK)                                                                           \
+            return st;                                                                             \
     } while (0)
     if (client != NULL) {
         st = ik_verify_connect(v, client, helo, &q);

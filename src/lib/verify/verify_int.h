@@ -19,19 +19,19 @@
 #define IK__VERIFY_MEMO_BUCKETS 64
 
 typedef struct ik__verify_q {
-    ik_str name;               /* lowercase, no trailing dot */
+    ik_str name; /* lowercase, no trailing dot */
     uint16_t type;
-    ik_dns_query *dq;          /* the question handed to the driver */
-    ik_dns_answer *answer;     /* once the driver answered */
-    struct ik__verify_q *hnext;    /* hash chain */
-    struct ik__verify_q *outnext;  /* outstanding list */
+    ik_dns_query *dq;             /* the question handed to the driver */
+    ik_dns_answer *answer;        /* once the driver answered */
+    struct ik__verify_q *hnext;   /* hash chain */
+    struct ik__verify_q *outnext; /* outstanding list */
 } ik__verify_q;
 
 typedef struct ik__verify_memo {
     ik_arena *a;
     ik__verify_q *bucket[IK__VERIFY_MEMO_BUCKETS];
-    ik__verify_q *outstanding;  /* handed out (or about to be), unanswered */
-    ik_dns_query *outbox;       /* new questions not yet handed out */
+    ik__verify_q *outstanding; /* handed out (or about to be), unanswered */
+    ik_dns_query *outbox;      /* new questions not yet handed out */
     ik_dns_query *outbox_tail;
     size_t count;
 } ik__verify_memo;
@@ -66,8 +66,8 @@ typedef enum ik__verify_kind {
 } ik__verify_kind;
 
 typedef struct ik__verify_slot {
-    int started;   /* the engine exists */
-    int runnable;  /* its step may be called (DKIM & co: after eom) */
+    int started;  /* the engine exists */
+    int runnable; /* its step may be called (DKIM & co: after eom) */
     int done;
     ik_dns_query *pending; /* the engine's list from its last IK_EAGAIN */
 } ik__verify_slot;
@@ -77,9 +77,9 @@ enum { VS_NEW, VS_CONNECTED, VS_MAILFROM, VS_HEADERS, VS_BODY, VS_EOM, VS_DONE }
 struct ik_verify {
     ik_arena *a;
     ik_verify_config cfg;
-    unsigned methods;          /* effective (with the implied ones) */
-    int state;                 /* VS_* */
-    ik_status err;             /* sticky */
+    unsigned methods; /* effective (with the implied ones) */
+    int state;        /* VS_* */
+    ik_status err;    /* sticky */
     ik__verify_memo memo;
     ik__verify_slot slot[K_NKINDS];
 

@@ -33,8 +33,7 @@ static yaml_node_t *ymap_get(yaml_document_t *d, yaml_node_t *map, const char *k
 {
     if (map == NULL || map->type != YAML_MAPPING_NODE)
         return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-         p++)
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++)
         if (ik_str_eq(yscalar(d, p->key), ik_str_c(key)))
             return yaml_document_get_node(d, p->value);
     return NULL;

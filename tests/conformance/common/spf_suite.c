@@ -36,15 +36,15 @@ typedef struct spf_expected_diff {
 enum { ZI_TIMEOUT = -1, ZI_TXT_NONE = -2 };
 
 typedef struct zitem {
-    int type;          /* DNS type, ZI_TIMEOUT or ZI_TXT_NONE */
-    ik_str *strs;      /* TXT/SPF character-strings */
+    int type;     /* DNS type, ZI_TIMEOUT or ZI_TXT_NONE */
+    ik_str *strs; /* TXT/SPF character-strings */
     size_t nstrs;
-    ik_str value;      /* A/AAAA text, MX/PTR/CNAME target */
+    ik_str value; /* A/AAAA text, MX/PTR/CNAME target */
     uint16_t pref;
 } zitem;
 
 typedef struct zname {
-    ik_str name;       /* normalised */
+    ik_str name; /* normalised */
     zitem *items;
     size_t n;
 } zname;
@@ -173,8 +173,8 @@ static int zone_load(ik_arena *a, yaml_document_t *d, yaml_node_t *zd, zone *z)
                 }
                 continue;
             }
-            if (it->type != YAML_MAPPING_NODE || it->data.mapping.pairs.top
-                                                     == it->data.mapping.pairs.start)
+            if (it->type != YAML_MAPPING_NODE
+                || it->data.mapping.pairs.top == it->data.mapping.pairs.start)
                 continue;
             yaml_node_pair_t *kvp = it->data.mapping.pairs.start;
             ik_str type = yscalar(ynode(d, kvp->key));
@@ -245,9 +245,7 @@ static ik_status add_rr(ik_arena *a, ik_dns_answer *ans, const zitem *it, uint16
         rr.u.mx.host = it->value;
         break;
     case IK_DNS_T_PTR:
-    case IK_DNS_T_CNAME:
-        rr.u.name = it->value;
-        break;
+    case IK_DNS_T_CNAME: rr.u.name = it->value; break;
     case IK_DNS_T_TXT:
     case IK_DNS_T_SPF: {
         size_t total = 0;
@@ -268,8 +266,7 @@ static ik_status add_rr(ik_arena *a, ik_dns_answer *ans, const zitem *it, uint16
         rr.u.txt.nstrings = it->nstrs;
         break;
     }
-    default:
-        break;
+    default: break;
     }
     ik_dns_rr *nr = ik_arena_alloc(a, (ans->nrr + 1) * sizeof(*nr));
     if (nr == NULL)
@@ -342,8 +339,7 @@ static ik_status zone_resolve(void *self, ik_arena *a, ik_dns_query *q)
     return q->answer ? IK_OK : IK_ENOMEM;
 }
 
-static const ik_resolver_ops zone_ops = { "yaml-zone", zone_resolve, NULL, NULL,
-                                          NULL, NULL, NULL };
+static const ik_resolver_ops zone_ops = { "yaml-zone", zone_resolve, NULL, NULL, NULL, NULL, NULL };
 
 /* ---- running ----------------------------------------------------------- */
 
@@ -386,8 +382,8 @@ static int result_ok(yaml_document_t *d, yaml_node_t *res, ik_str got)
         return ik_str_eq(legacy(yscalar(res)), got);
     if (res->type != YAML_SEQUENCE_NODE)
         return 0;
-    for (yaml_node_item_t *it = res->data.sequence.items.start;
-         it < res->data.sequence.items.top; it++)
+    for (yaml_node_item_t *it = res->data.sequence.items.start; it < res->data.sequence.items.top;
+         it++)
         if (ik_str_eq(legacy(yscalar(ynode(d, *it))), got))
             return 1;
     return 0;
@@ -397,8 +393,7 @@ typedef struct suite_stats {
     int passed, failed, expected_diff;
 } suite_stats;
 
-static const spf_expected_diff *find_diff(const spf_expected_diff *diffs, size_t ndiffs,
-                                          ik_str id)
+static const spf_expected_diff *find_diff(const spf_expected_diff *diffs, size_t ndiffs, ik_str id)
 {
     for (size_t i = 0; i < ndiffs; i++)
         if (ik_str_eq(ik_str_c(diffs[i].id), id))
@@ -407,8 +402,7 @@ static const spf_expected_diff *find_diff(const spf_expected_diff *diffs, size_t
 }
 
 static void run_test(yaml_document_t *d, const zone *z, ik_str id, yaml_node_t *t,
-                     const spf_expected_diff *diffs, size_t ndiffs, suite_stats *st,
-                     int verbose)
+                     const spf_expected_diff *diffs, size_t ndiffs, suite_stats *st, int verbose)
 {
     ik_arena *a = ik_arena_new(NULL);
     ik_spf_params p;
@@ -441,9 +435,10 @@ static void run_test(yaml_document_t *d, const zone *z, ik_str id, yaml_node_t *
                 snprintf(why, sizeof(why), "expected %s got %s", want, got.p);
             else if (expl.p && !ik_str_eq(expl, o.explanation)) {
                 ok = 0;
-                snprintf(why, sizeof(why), "result %s, explanation expected \"%.*s\" got "
-                         "\"%.*s\"", got.p, (int)expl.len, expl.p, (int)o.explanation.len,
-                         o.explanation.p);
+                snprintf(why, sizeof(why),
+                         "result %s, explanation expected \"%.*s\" got "
+                         "\"%.*s\"",
+                         got.p, (int)expl.len, expl.p, (int)o.explanation.len, o.explanation.p);
             }
         }
     }
@@ -454,8 +449,8 @@ static void run_test(yaml_document_t *d, const zone *z, ik_str id, yaml_node_t *
             printf("ok   %.*s (%s)\n", (int)id.len, id.p, ik_spf_result_name(o.result));
     } else if (diff) {
         st->expected_diff++;
-        printf("expected-different %.*s (RFC 7208 %s: %s): %s\n", (int)id.len, id.p,
-               diff->section, diff->why, why);
+        printf("expected-different %.*s (RFC 7208 %s: %s): %s\n", (int)id.len, id.p, diff->section,
+               diff->why, why);
     } else {
         st->failed++;
         printf("FAIL %.*s: %s%s%.*s\n", (int)id.len, id.p, why, o.problem.len ? "; problem: " : "",
@@ -517,8 +512,7 @@ static int spf_suite_main(int argc, char **argv, const char *label, const char *
                     if (only && !ik_str_eq(id, ik_str_c(only)))
                         continue;
                     total++;
-                    run_test(&doc, &z, id, ynode(&doc, p->value), diffs, ndiffs, &st,
-                             verbose);
+                    run_test(&doc, &z, id, ynode(&doc, p->value), diffs, ndiffs, &st, verbose);
                 }
             }
         }
