@@ -18,7 +18,7 @@
  * place, short ones staged, and whitespace runs squeezed to one SP or
  * dropped before a CRLF on the spot.  Line ends that may be trailing, and
  * the octets at a chunk's edge, still go through the state machine, which
- * is the reference; both must agree with the model in tests/unit/test_dkim.c.
+ * is the reference; both must agree with the model in tests/unit/dkim/test_dkim.c.
  *
  * Ownership: the canonicalizer and its hashes live in the caller's arena.
  * Threads: one canonicalizer per thread.  Limits: none needed, memory is
