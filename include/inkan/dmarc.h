@@ -343,6 +343,53 @@ typedef struct ik_dmarc_auth {
 IK_EXTERN ik_status ik_dmarc_auth_set_spf(ik_dmarc_auth *auth, const ik_spf_params *params,
                                           const ik_spf_outcome *outcome);
 
+/*
+ * Parsed-policy cache (ARCHITECTURE.md, "Caches that matter for speed").
+ * Optional: pass one in ik_dmarc_params.cache and evaluations reuse parsed
+ * policy records instead of parsing the same record text again.  Entries
+ * are keyed by the name queried (lowercase, e.g. "_dmarc.example.com"), the
+ * exact record text and the parse options, so a changed record is never
+ * served from the cache; an entry also expires after the TTL of the TXT
+ * answer it came from (an answer without a TTL is not cached), and the
+ * least recently used entry is evicted when max_entries are held.  Records
+ * that must be ignored as a whole (IK_ESYNTAX) are cached too, with their
+ * problem text.  The DNS answers themselves are not cached here.
+ *
+ * Ownership: made with ik_dmarc_cache_new (memory from the allocator given
+ * there, never from per-message arenas); caller frees with
+ * ik_dmarc_cache_free after every arena that served an evaluation using it
+ * has been reset or freed (an evaluation holds a reference to each cached
+ * record it uses until its arena is reset or freed, so an entry evicted or
+ * expired meanwhile stays valid for it).
+ * Threads: any number of threads may use one cache at once; it locks
+ * internally.  Cached records are immutable and shared.
+ */
+typedef struct ik_dmarc_cache ik_dmarc_cache;
+
+/* The cache's clock: seconds from any fixed origin.  Tests inject one. */
+typedef int64_t (*ik_dmarc_cache_clock_fn)(void *ud);
+
+/*
+ * New cache holding at most max_entries records (0 = 10000).  al may be NULL
+ * (malloc).  NULL on OOM.
+ */
+IK_EXTERN ik_dmarc_cache *ik_dmarc_cache_new(const ik_allocator *al, size_t max_entries);
+/* Frees the cache; accepts NULL; returns NULL.  See Ownership above. */
+IK_EXTERN ik_dmarc_cache *ik_dmarc_cache_free(ik_dmarc_cache *c);
+/* Replaces the clock (default: CLOCK_MONOTONIC).  Call before sharing. */
+IK_EXTERN void ik_dmarc_cache_set_clock(ik_dmarc_cache *c, ik_dmarc_cache_clock_fn fn, void *ud);
+
+typedef struct ik_dmarc_cache_stats {
+    uint64_t hits, misses;
+    uint64_t inserts;
+    uint64_t evictions;   /* dropped to stay within max_entries */
+    uint64_t expirations; /* dropped because their TTL had passed */
+    size_t entries;       /* held now */
+} ik_dmarc_cache_stats;
+
+/* A consistent snapshot of the counters. */
+IK_EXTERN void ik_dmarc_cache_stats_get(ik_dmarc_cache *c, ik_dmarc_cache_stats *out);
+
 typedef struct ik_dmarc_params {
     ik_dmarc_spec spec;
     const ik_dmarc_psl *psl;   /* RFC 7489 mode: required (borrowed) */
@@ -353,6 +400,7 @@ typedef struct ik_dmarc_params {
     ik_dmarc_policy local_max; /* local cap on the disposition; 0 (none) is
                                  read as "no cap" unless local_cap_set */
     int local_cap_set;
+    ik_dmarc_cache *cache; /* parsed-policy cache (borrowed); NULL = none */
 } ik_dmarc_params;
 
 /* A report destination after the external check (RFC 9990 4). */

@@ -122,7 +122,8 @@ typedef struct ik_verify_config {
     /* Caches (borrowed; NULL: none). */
     ik_spf_cache *spf_cache;
     ik_dkim_keycache *dkim_cache;
-    size_t max_header_bytes; /* 0: IK_VERIFY_MAX_HEADER_BYTES */
+    size_t max_header_bytes;     /* 0: IK_VERIFY_MAX_HEADER_BYTES */
+    ik_dmarc_cache *dmarc_cache; /* parsed DMARC policies (borrowed; NULL: none) */
 } ik_verify_config;
 
 /* Defaults: every method, RFC 9989, random pct draw, clock skew 300 s,

@@ -47,9 +47,12 @@ enum { P_DONE = 0, P_WAIT, P_TEMP, P_PERM };
 /* alignment answers */
 enum { AL_NO = 0, AL_YES, AL_WAIT, AL_TEMP, AL_PERM };
 
+#define QCHUNK 16
+
 typedef struct qent {
     ik_dns_query *q;
     unsigned run; /* run in which it was last put on the list */
+    unsigned gen; /* evaluation (ik__dmarc_restart) that last asked it */
     int classified;
     int kind; /* TX_* */
     const ik_dmarc_record *rec;
@@ -67,8 +70,12 @@ struct ik_dmarc {
     uint32_t sample;
     unsigned parse_flags;
 
-    qent *qs;
+    /* The question table, in chunks allocated as it grows: most evaluations
+     * ask two or three questions, and entries never move, so a qent pointer
+     * stays valid while later questions are added. */
+    qent *qchunk[(IK_DMARC_MAX_QUERIES + QCHUNK - 1) / QCHUNK];
     size_t nq;
+    unsigned gen;
     unsigned run;
     int over_limit;
     ik_dns_query *pending, **ptail;
@@ -158,22 +165,11 @@ static ik_str path_domain(ik_str s)
     return s;
 }
 
-ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_from *from,
-                       const ik_dmarc_auth *auth, ik_dmarc **out)
+/* The per-evaluation inputs: sample draw, SPF Domain and DKIM domains. */
+static ik_status set_inputs(ik_dmarc *d, const ik_dmarc_params *p, const ik_dmarc_auth *auth)
 {
-    *out = NULL;
-    if (a == NULL || p == NULL || from == NULL || auth == NULL)
-        return IK_EINVAL;
-    if (p->spec == IK_DMARC_SPEC_7489 && p->psl == NULL)
-        return IK_EINVAL;
-    if (auth->ndkim && auth->dkim == NULL)
-        return IK_EINVAL;
-    ik_dmarc *d = ik_arena_calloc(a, 1, sizeof(*d));
-    if (d == NULL)
-        return IK_ENOMEM;
-    d->a = a;
+    ik_arena *a = d->a;
     d->p = *p;
-    d->from = *from;
     d->auth = *auth;
     d->parse_flags = p->flags & (IK_DMARC_OPT_DUP_TAG_FIRST | IK_DMARC_OPT_LENIENT_URI_SIZE);
     if (p->spec == IK_DMARC_SPEC_7489)
@@ -189,6 +185,7 @@ ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_fro
 
     /* The SPF Domain: MAIL FROM's domain; with a null reverse-path the
      * identity is postmaster@<HELO> (RFC 7208 2.4, RFC 9989 3.2.4). */
+    d->spf_domain = IK_STR_NULL;
     ik_str sd = ik_str_trim(auth->mailfrom);
     if (sd.len == 0 || (sd.len == 2 && sd.p[0] == '<' && sd.p[1] == '>'))
         sd = ik_str_trim(auth->helo);
@@ -201,6 +198,7 @@ ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_fro
         if (st != IK_OK)
             d->spf_domain = IK_STR_NULL;
     }
+    d->ndkim = 0;
     for (size_t i = 0; i < auth->ndkim && d->ndkim < IK_DMARC_MAX_DKIM; i++) {
         ik_dmarc_dkim k = auth->dkim[i];
         ik_str dom;
@@ -212,44 +210,108 @@ ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_fro
         k.domain = dom;
         d->dkim[d->ndkim++] = k;
     }
-    d->qs = ik_arena_calloc(a, IK_DMARC_MAX_QUERIES, sizeof(*d->qs));
-    if (d->qs == NULL)
+    return IK_OK;
+}
+
+static ik_status check_args(const ik_dmarc_params *p, const ik_dmarc_auth *auth)
+{
+    if (p->spec == IK_DMARC_SPEC_7489 && p->psl == NULL)
+        return IK_EINVAL;
+    if (auth->ndkim && auth->dkim == NULL)
+        return IK_EINVAL;
+    return IK_OK;
+}
+
+ik_status ik_dmarc_new(ik_arena *a, const ik_dmarc_params *p, const ik_dmarc_from *from,
+                       const ik_dmarc_auth *auth, ik_dmarc **out)
+{
+    *out = NULL;
+    if (a == NULL || p == NULL || from == NULL || auth == NULL)
+        return IK_EINVAL;
+    ik_status st = check_args(p, auth);
+    if (st != IK_OK)
+        return st;
+    ik_dmarc *d = ik_arena_calloc(a, 1, sizeof(*d));
+    if (d == NULL)
         return IK_ENOMEM;
+    d->a = a;
+    d->from = *from;
+    if ((st = set_inputs(d, p, auth)) != IK_OK)
+        return st;
     *out = d;
+    return IK_OK;
+}
+
+ik_status ik__dmarc_restart(ik_dmarc *d, const ik_dmarc_params *p, const ik_dmarc_auth *auth)
+{
+    if (d == NULL || p == NULL || auth == NULL)
+        return IK_EINVAL;
+    ik_status st = check_args(p, auth);
+    if (st != IK_OK)
+        return st;
+    if (d->fatal || d->over_limit || p->spec != d->p.spec || p->psl != d->p.psl
+        || p->flags != d->p.flags || p->exist != d->p.exist || p->cache != d->p.cache)
+        return IK_ESTATE; /* not the same question table: start afresh */
+    if ((st = set_inputs(d, p, auth)) != IK_OK)
+        return st;
+    d->gen++;
+    d->done = 0;
+    d->pending = NULL;
+    d->ptail = &d->pending;
+    memset(&d->out, 0, sizeof(d->out));
     return IK_OK;
 }
 
 /* ---- the question table ---------------------------------------------------- */
 
+static qent *qat(const ik_dmarc *d, size_t i)
+{
+    return &d->qchunk[i / QCHUNK][i % QCHUNK];
+}
+
 static int lookup(ik_dmarc *d, const char *pre, ik_str name, const char *post, uint16_t type,
                   qent **out)
 {
     char buf[IK_DNS_NAME_MAX * 2 + 64];
-    int n = snprintf(buf, sizeof(buf), "%s%.*s%s", pre, (int)name.len, name.p, post);
-    if (n < 0 || (size_t)n >= sizeof(buf) || (size_t)n > IK_DNS_NAME_MAX)
+    size_t lpre = strlen(pre), lpost = strlen(post);
+    if (name.len > IK_DNS_NAME_MAX || lpre + name.len + lpost > IK_DNS_NAME_MAX)
         return LK_BAD;
-    ik_str qn = ik_str_make(buf, (size_t)n);
+    memcpy(buf, pre, lpre);
+    if (name.len)
+        memcpy(buf + lpre, name.p, name.len);
+    memcpy(buf + lpre + name.len, post, lpost);
+    ik_str qn = ik_str_make(buf, lpre + name.len + lpost);
     if (ik_dns_name_check(qn) != IK_OK)
         return LK_BAD;
     qent *e = NULL;
-    for (size_t i = 0; i < d->nq; i++)
-        if (d->qs[i].q->type == type && ik_str_caseeq(d->qs[i].q->name, qn)) {
-            e = &d->qs[i];
+    for (size_t i = 0; i < d->nq; i++) {
+        qent *x = qat(d, i);
+        if (x->q->type == type && ik_str_caseeq(x->q->name, qn)) {
+            e = x;
             break;
         }
+    }
     if (e == NULL) {
         if (d->nq == IK_DMARC_MAX_QUERIES) {
             d->over_limit = 1;
             return LK_BAD;
+        }
+        if (d->nq % QCHUNK == 0 && d->qchunk[d->nq / QCHUNK] == NULL) {
+            d->qchunk[d->nq / QCHUNK] = ik_arena_calloc(d->a, QCHUNK, sizeof(qent));
+            if (d->qchunk[d->nq / QCHUNK] == NULL) {
+                d->fatal = IK_ENOMEM;
+                return LK_BAD;
+            }
         }
         ik_dns_query *q = ik_dns_query_new(d->a, qn, type);
         if (q == NULL) {
             d->fatal = IK_ENOMEM;
             return LK_BAD;
         }
-        e = &d->qs[d->nq++];
+        e = qat(d, d->nq++);
         e->q = q;
     }
+    e->gen = d->gen;
     *out = e;
     if (e->q->answer)
         return LK_DONE;
@@ -260,6 +322,33 @@ static int lookup(ik_dmarc *d, const char *pre, ik_str name, const char *post, u
         d->ptail = &e->q->next;
     }
     return LK_WAIT;
+}
+
+/* The first DMARC record at e's name, through the cache when there is one. */
+static void parse_record(ik_dmarc *d, qent *e, ik_str text, uint32_t ttl)
+{
+    const ik_dmarc_record *rec = NULL;
+    ik_status st = IK_OK;
+    int hit = 0;
+    if (d->p.cache != NULL) {
+        ik_status cs = ik__dmarc_cache_get(d->p.cache, d->a, e->q->name, text, d->parse_flags, &hit,
+                                           &st, &rec, &e->problem);
+        if (cs != IK_OK) {
+            d->fatal = cs;
+            return;
+        }
+    }
+    if (!hit) {
+        ik_dmarc_record *parsed = NULL;
+        st = ik_dmarc_record_parse(d->a, text, d->parse_flags, &parsed, &e->problem);
+        if (st == IK_ENOMEM)
+            d->fatal = st;
+        rec = parsed;
+        if (d->p.cache != NULL)
+            ik__dmarc_cache_put(d->p.cache, e->q->name, text, d->parse_flags, ttl, st, parsed,
+                                e->problem);
+    }
+    e->rec = st == IK_OK ? rec : NULL;
 }
 
 /* RFC 9989 4.10 steps 1-2 / 5-6: keep the records that start with
@@ -281,14 +370,8 @@ static void classify(ik_dmarc *d, qent *e)
         const ik_dns_rr *rr = &ans->rr[i];
         if (rr->type != IK_DNS_T_TXT || !ik_dmarc_record_is_dmarc(rr->u.txt.joined))
             continue;
-        if (count++ == 0) {
-            ik_dmarc_record *rec = NULL;
-            ik_status st =
-                ik_dmarc_record_parse(d->a, rr->u.txt.joined, d->parse_flags, &rec, &e->problem);
-            if (st == IK_ENOMEM)
-                d->fatal = st;
-            e->rec = st == IK_OK ? rec : NULL;
-        }
+        if (count++ == 0)
+            parse_record(d, e, rr->u.txt.joined, ans->ttl);
     }
     if (count == 0)
         e->kind = TX_NONE;
@@ -422,6 +505,30 @@ typedef struct dom_state {
     int waiting;
 } dom_state;
 
+/* ik_buf_vprintf in one formatting pass for the usual short text (it
+ * measures first, then writes); longer text and errors take its path. */
+static void buf_vappendf(ik_buf *b, const char *fmt, va_list ap)
+{
+    char tmp[512];
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
+    va_end(cp);
+    if (n >= 0 && (size_t)n < sizeof(tmp))
+        ik_buf_append(b, tmp, (size_t)n);
+    else
+        ik_buf_vprintf(b, fmt, ap);
+}
+
+static void bprintf(ik_buf *b, const char *fmt, ...) IK_PRINTFLIKE(2, 3);
+static void bprintf(ik_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vappendf(b, fmt, ap);
+    va_end(ap);
+}
+
 static void say(dom_state *s, const char *fmt, ...) IK_PRINTFLIKE(2, 3);
 static void say(dom_state *s, const char *fmt, ...)
 {
@@ -429,7 +536,7 @@ static void say(dom_state *s, const char *fmt, ...)
         ik_buf_append_c(&s->why, "; ");
     va_list ap;
     va_start(ap, fmt);
-    ik_buf_vprintf(&s->why, fmt, ap);
+    buf_vappendf(&s->why, fmt, ap);
     va_end(ap);
 }
 
@@ -810,12 +917,12 @@ done:
     if (o->result == IK_DMARC_FAIL || o->result == IK_DMARC_PASS) {
         ik_buf head;
         ik_buf_init(&head, d->a, 8192);
-        ik_buf_printf(&head, "%s for %.*s (policy at _dmarc.%.*s", ik_dmarc_result_name(o->result),
-                      SV(author), SV(pdom));
+        bprintf(&head, "%s for %.*s (policy at _dmarc.%.*s", ik_dmarc_result_name(o->result),
+                SV(author), SV(pdom));
         if (o->result == IK_DMARC_FAIL)
-            ik_buf_printf(&head, ", %s=%s, disposition %s", tagname(o->policy_tag),
-                          ik_dmarc_policy_name(o->published), ik_dmarc_policy_name(o->disposition));
-        ik_buf_printf(&head, "): %.*s", SV(ik_buf_str(&s.why)));
+            bprintf(&head, ", %s=%s, disposition %s", tagname(o->policy_tag),
+                    ik_dmarc_policy_name(o->published), ik_dmarc_policy_name(o->disposition));
+        bprintf(&head, "): %.*s", SV(ik_buf_str(&s.why)));
         if (ik_buf_error(&head) == IK_ENOMEM)
             d->fatal = IK_ENOMEM;
         o->reason = ik_buf_str(&head);
@@ -1029,7 +1136,10 @@ ik_status ik_dmarc_run(ik_dmarc *d, ik_dns_query **pending)
     o->disposition = dec->disposition;
     o->override = dec->override;
     o->reason = dec->reason;
-    o->dns_queries = (unsigned)d->nq;
+    unsigned asked = 0;
+    for (size_t i = 0; i < d->nq; i++)
+        asked += qat(d, i)->gen == d->gen;
+    o->dns_queries = asked;
     d->done = 1;
     return IK_OK;
 }

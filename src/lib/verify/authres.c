@@ -279,7 +279,16 @@ ik_status ik__verify_build_authres(ik_verify *v)
         st = ik_iprev_authres(v->a, ik_verify_iprev(v), &v->ar);
     if (st == IK_OK)
         st = ik_ar_format(v->a, &v->ar, "Authentication-Results", &v->authres);
-    if (st == IK_OK)
-        st = ik_ar_format(v->a, &v->ar, NULL, &v->payload);
-    return st;
+    if (st != IK_OK)
+        return st;
+    /* ik_ar_format lays the payload out as if it followed the field name,
+     * and the field is "Name: payload" (inkan/authres.h): the payload is
+     * the field's tail, no second rendering needed. */
+    static const char prefix[] = "Authentication-Results: ";
+    size_t pl = sizeof(prefix) - 1;
+    if (v->authres.len >= pl && memcmp(v->authres.p, prefix, pl) == 0) {
+        v->payload = ik_str_make(v->authres.p + pl, v->authres.len - pl);
+        return IK_OK;
+    }
+    return ik_ar_format(v->a, &v->ar, NULL, &v->payload);
 }

@@ -19,6 +19,7 @@
  */
 #include <string.h>
 
+#include "dmarc/dmarc_int.h"
 #include "verify_int.h"
 
 /* Rounds of the engine loop per call; every round makes progress, so this
@@ -230,8 +231,23 @@ static ik_status start_dmarc(ik_verify *v)
             au->arc_sealer = ar->sets[v->arc_trusted - 1].seal_domain;
         }
     }
-    ik_status st = ik_dmarc_new(v->a, &v->dmarc_params, &v->from, au, &v->dmarc);
-    if (st != IK_OK)
+    ik_status st = IK_ESTATE;
+    if (v->pre_dmarc != NULL) {
+        /* The early run asked the policy questions and parsed the records;
+         * the real run starts over on the same question table, as a new
+         * evaluation would but without asking or parsing again. */
+        st = ik__dmarc_restart(v->pre_dmarc, &v->dmarc_params, au);
+        if (st == IK_OK) {
+            v->dmarc = v->pre_dmarc;
+            v->pre_dmarc = NULL;
+            v->slot[K_PRE_DMARC].done = 1;
+            v->slot[K_PRE_DMARC].pending = NULL;
+        } else if (st != IK_ESTATE) {
+            return st;
+        }
+    }
+    if (st == IK_ESTATE
+        && (st = ik_dmarc_new(v->a, &v->dmarc_params, &v->from, au, &v->dmarc)) != IK_OK)
         return st;
     start(v, K_DMARC, 1);
     return IK_OK;
@@ -453,11 +469,22 @@ static ik_status index_header(ik_verify *v)
     ik_status st = ik_buf_error(&v->hbuf);
     if (st != IK_OK)
         return st;
-    ik_hdr_opts o = { v->cfg.max_header_bytes, IK_VERIFY_MAX_FIELDS, 0 };
-    size_t body;
-    st = ik_hdr_parse_block(v->a, v->hbuf.p, v->hbuf.len, &o, &v->fields, &v->nfields, &body);
-    if (st != IK_OK)
-        return st;
+    if (v->msg_fields != NULL && v->hbuf.len == v->msg_headlen
+        && memcmp(v->hbuf.p, v->msg_head, v->hbuf.len) == 0) {
+        /* ik_verify_message fed the fields of a header section that is
+         * byte for byte what we kept: splitting it again would give the
+         * same fields (and the limits below are looser than the ones it
+         * was split with).  Those fields are copies in our arena. */
+        v->fields = v->msg_fields;
+        v->nfields = v->msg_nfields;
+    } else {
+        ik_hdr_opts o = { v->cfg.max_header_bytes, IK_VERIFY_MAX_FIELDS, 0 };
+        size_t body;
+        st = ik_hdr_parse_block(v->a, v->hbuf.p, v->hbuf.len, &o, &v->fields, &v->nfields, &body);
+        if (st != IK_OK)
+            return st;
+    }
+    v->msg_fields = NULL;
     st = ik_ar_find_ours(v->a, v->fields, v->nfields, v->cfg.authserv_id, &v->forged, &v->nforged);
     if (st != IK_OK)
         return st;
@@ -512,6 +539,7 @@ static ik_status eoh_engines(ik_verify *v)
     v->dmarc_params.psl = v->cfg.psl;
     v->dmarc_params.flags = v->cfg.dmarc_flags;
     v->dmarc_params.sample = v->cfg.dmarc_sample;
+    v->dmarc_params.cache = v->cfg.dmarc_cache;
     if ((v->methods & IK_VERIFY_DMARC) && v->from.status == IK_DMARC_FROM_OK) {
         static const ik_dmarc_auth none = { .spf_result = IK_SPF_NONE };
         ik_dmarc_params pp = v->dmarc_params;
@@ -633,7 +661,12 @@ ik_status ik_verify_message(ik_verify *v, const ik_ip *client, ik_str helo, cons
         if ((st = ik_verify_header(v, f->raw.p, f->raw.len)) != IK_OK)
             return st;
     }
+    v->msg_fields = fields;
+    v->msg_nfields = n;
+    v->msg_head = msg;
+    v->msg_headlen = body;
     st = ik_verify_eoh(v, &q);
+    v->msg_fields = NULL;
     ANSWER();
     if ((st = ik_verify_body(v, (const char *)msg + body, len - body)) != IK_OK)
         return st;

@@ -97,6 +97,13 @@ struct ik_verify {
     size_t *forged;
     size_t nforged;
     ik_dmarc_from from;
+    /* ik_verify_message: the fields it split (arena) and the header
+     * section they came from (borrowed for the call), so eoh need not
+     * split the same bytes again. */
+    ik_hdr_field *msg_fields;
+    size_t msg_nfields;
+    const char *msg_head;
+    size_t msg_headlen;
 
     /* engines */
     ik_iprev *iprev;
