@@ -28,6 +28,7 @@
 typedef struct vp_ctx {
     ik_dkim_keycache *keys; /* decoded DKIM keys (NULL: none) */
     ik_spf_cache *spf;      /* parsed SPF records (NULL: none) */
+    ik_dmarc_cache *dmarc;  /* parsed DMARC policies (NULL: none) */
     int64_t now;            /* clock for t=/x=; 0: real clock */
     int arc;                /* run ARC validation */
 } vp_ctx;
@@ -44,8 +45,9 @@ typedef struct vp_result {
     ik_str arc_reason;
 } vp_result;
 
-/* Name of the implementation, for the benchmark table. */
-const char *vp_name(void);
+/* Name of the implementation with the record caches ctx uses, for the
+ * benchmark table. */
+const char *vp_name(const vp_ctx *ctx);
 
 /*
  * Verifies msg (CRLF line ends).  client NULL: no SPF (DMARC then sees SPF

@@ -13,9 +13,10 @@
 
 #define VP_CHUNK 65535
 
-const char *vp_name(void)
+const char *vp_name(const vp_ctx *ctx)
 {
-    return "libinkan (engines composed, static zone)";
+    return ctx->dmarc ? "libinkan (engines composed, static zone, SPF+DMARC caches)"
+                      : "libinkan (engines composed, static zone, SPF cache)";
 }
 
 static ik_status answer(ik_resolver *r, ik_arena *a, ik_dns_query *q)
@@ -144,6 +145,7 @@ ik_status vp_verify(const vp_ctx *ctx, ik_arena *a, const char *msg, size_t len,
     memset(&dp, 0, sizeof(dp));
     dp.spec = IK_DMARC_SPEC_9989;
     dp.sample = 0;
+    dp.cache = ctx->dmarc;
     ik_dmarc_outcome dout;
     if ((st = ik_dmarc_check(a, &dp, &from, &auth, r, &dout)) != IK_OK)
         return st;

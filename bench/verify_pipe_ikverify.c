@@ -1,7 +1,8 @@
 /*
  * verify_pipe_ikverify.c - bench/verify's pipeline through the library's
  * composite engine (inkan/verify.h): ik_verify_message() with SPF, DKIM and
- * DMARC (and ARC when asked), the caches shared as a daemon shares them.
+ * DMARC (and ARC when asked), the caches (DKIM keys, SPF records, DMARC
+ * policies when given) shared as a daemon shares them.
  * Chosen by bench/CMakeLists.txt when the tree has inkan/verify.h; see
  * verify_pipe.h.
  */
@@ -10,9 +11,10 @@
 #include "inkan/verify.h"
 #include "verify_pipe.h"
 
-const char *vp_name(void)
+const char *vp_name(const vp_ctx *ctx)
 {
-    return "libinkan ik_verify (static zone)";
+    return ctx->dmarc ? "libinkan ik_verify (static zone, SPF+DMARC caches)"
+                      : "libinkan ik_verify (static zone, SPF cache)";
 }
 
 ik_status vp_verify(const vp_ctx *ctx, ik_arena *a, const char *msg, size_t len,
@@ -30,6 +32,7 @@ ik_status vp_verify(const vp_ctx *ctx, ik_arena *a, const char *msg, size_t len,
     cfg.now = ctx->now;
     cfg.spf_cache = ctx->spf;
     cfg.dkim_cache = ctx->keys;
+    cfg.dmarc_cache = ctx->dmarc;
     ik_verify *v = ik_verify_new(a, &cfg);
     if (v == NULL)
         return IK_ENOMEM;

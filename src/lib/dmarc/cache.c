@@ -236,8 +236,8 @@ static int key_name(ik_str name, char *buf, size_t *len)
 }
 
 ik_status ik__dmarc_cache_get(ik_dmarc_cache *c, ik_arena *a, ik_str qname, ik_str text,
-                              unsigned flags, int *hit, ik_status *st,
-                              const ik_dmarc_record **rec, ik_str *problem)
+                              unsigned flags, int *hit, ik_status *st, const ik_dmarc_record **rec,
+                              ik_str *problem)
 {
     char name[IK_DNS_NAME_MAX + 1];
     size_t nlen;
@@ -299,8 +299,8 @@ static size_t uris_size(const ik_dmarc_uri *u, size_t n)
 {
     size_t z = 0;
     for (size_t i = 0; i < n; i++)
-        z += str_size(u[i].text) + str_size(u[i].uri) + str_size(u[i].address)
-             + str_size(u[i].host);
+        z +=
+            str_size(u[i].text) + str_size(u[i].uri) + str_size(u[i].address) + str_size(u[i].host);
     return z;
 }
 
@@ -352,8 +352,8 @@ static dentry *entry_make(ik_dmarc_cache *c, const char *name, size_t nlen, ik_s
     return e;
 }
 
-void ik__dmarc_cache_put(ik_dmarc_cache *c, ik_str qname, ik_str text, unsigned flags,
-                         uint32_t ttl, ik_status st, const ik_dmarc_record *rec, ik_str problem)
+void ik__dmarc_cache_put(ik_dmarc_cache *c, ik_str qname, ik_str text, unsigned flags, uint32_t ttl,
+                         ik_status st, const ik_dmarc_record *rec, ik_str problem)
 {
     char name[IK_DNS_NAME_MAX + 1];
     size_t nlen;

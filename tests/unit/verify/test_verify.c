@@ -589,6 +589,74 @@ static void verify_blocking_convenience(void)
     teardown();
 }
 
+/* ik_verify_message (one header split, the DMARC policy from a shared
+ * cache) reports exactly what the streaming calls report without a cache. */
+static void verify_message_equals_streaming_with_a_dmarc_cache(void)
+{
+    setup();
+    ik_arena *a = ik_arena_new(NULL);
+    msg m;
+    msg_init(&m, "From: Alice <alice@example.com>");
+    dkim_sign(a, &m, "example.com");
+    ik_buf b;
+    ik_buf_init(&b, a, 0);
+    for (size_t i = 0; i < m.n; i++) {
+        ik_buf_append_str(&b, m.h[i]);
+        ik_buf_append_c(&b, "\r\n");
+    }
+    ik_buf_append_c(&b, "\r\n");
+    ik_buf_append_str(&b, m.body);
+
+    conn c = { "198.51.100.1", "h.example", "alice@example.com" };
+    asked k = { .n = 0 };
+    ik_arena *sa = ik_arena_new(NULL);
+    ik_verify *sv = new_verifier(sa, NULL, 0);
+    run(sv, sa, &c, &m, &k);
+    size_t nsf, nmf;
+    const ik_hdr_field *sf = ik_verify_fields(sv, &nsf);
+
+    ik_dmarc_cache *dc = ik_dmarc_cache_new(NULL, 8);
+    ASSERT_TRUE(dc != NULL);
+    ik_ip ip;
+    ASSERT_OK(ik_ip_parse(ik_str_c(c.ip), &ip));
+    ik_str mf = ik_str_c(c.mailfrom);
+    ik_arena *ma = ik_arena_new(NULL);
+    for (int round = 0; round < 2; round++) {
+        ik_verify_config cfg;
+        ik_verify_config_init(&cfg);
+        cfg.authserv_id = IK_STR_LIT("mx.test");
+        cfg.now = 1767225600 + 60;
+        cfg.dmarc_cache = dc;
+        ik_verify *v = ik_verify_new(ma, &cfg);
+        ASSERT_TRUE(v != NULL);
+        ASSERT_OK(ik_verify_message(v, &ip, ik_str_c(c.helo), &mf, b.p, b.len, &R));
+        ASSERT_STR(ik_verify_authres(v),
+                   ik_arena_strndup(a, ik_verify_authres(sv).p, ik_verify_authres(sv).len));
+        ASSERT_STR(ik_verify_authres_payload(v),
+                   ik_arena_strndup(a, ik_verify_authres_payload(sv).p,
+                                    ik_verify_authres_payload(sv).len));
+        ASSERT_EQ(ik_verify_dmarc(v)->result, IK_DMARC_PASS);
+        ASSERT_EQ(ik_verify_dmarc(v)->dns_queries, ik_verify_dmarc(sv)->dns_queries);
+        const ik_hdr_field *mfl = ik_verify_fields(v, &nmf);
+        ASSERT_EQ(nmf, nsf);
+        for (size_t i = 0; i < nmf; i++) {
+            ASSERT_STR(mfl[i].raw, ik_arena_strndup(a, sf[i].raw.p, sf[i].raw.len));
+            ASSERT_EQ(mfl[i].offset, sf[i].offset);
+            ASSERT_EQ(mfl[i].flags, sf[i].flags);
+        }
+        ik_arena_reset(ma);
+    }
+    ik_dmarc_cache_stats st;
+    ik_dmarc_cache_stats_get(dc, &st);
+    ASSERT_EQ(st.inserts, 1);
+    ASSERT_EQ(st.hits, 1); /* the second message; the first parsed once */
+    ik_arena_free(ma);
+    ik_dmarc_cache_free(dc);
+    ik_arena_free(sa);
+    ik_arena_free(a);
+    teardown();
+}
+
 static void verify_calls_out_of_order_are_refused(void)
 {
     setup();
@@ -714,6 +782,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(verify_trusted_sealer_overrides_dmarc_failure),
         IK_TEST_CASE(verify_message_without_body_or_connection),
         IK_TEST_CASE(verify_blocking_convenience),
+        IK_TEST_CASE(verify_message_equals_streaming_with_a_dmarc_cache),
         IK_TEST_CASE(verify_calls_out_of_order_are_refused),
         IK_TEST_CASE(verify_methods_select_and_imply),
         IK_TEST_CASE(verify_survives_allocation_failures),
