@@ -37,6 +37,36 @@ static ik_ar_result *add(ik_verify *v, const char *method, const char *result)
     return ik_ar_add(v->a, &v->ar, ik_str_c(method), ik_str_c(result));
 }
 
+/* Up to the first NUL, as printf's "%.*s" takes it. */
+static ik_str upto_nul(ik_str s)
+{
+    const char *z = s.len ? memchr(s.p, '\0', s.len) : NULL;
+    return z ? ik_str_make(s.p, (size_t)(z - s.p)) : s;
+}
+
+/* a mid b tail, NUL-terminated in the arena; NULL on OOM. */
+static const char *join(ik_verify *v, ik_str a, const char *mid, ik_str b, const char *tail)
+{
+    a = upto_nul(a);
+    b = upto_nul(b);
+    size_t lm = strlen(mid), lt = strlen(tail);
+    char *p = ik_arena_alloc(v->a, a.len + lm + b.len + lt + 1);
+    if (p == NULL)
+        return NULL;
+    char *w = p;
+    if (a.len)
+        memcpy(w, a.p, a.len);
+    w += a.len;
+    memcpy(w, mid, lm);
+    w += lm;
+    if (b.len)
+        memcpy(w, b.p, b.len);
+    w += b.len;
+    memcpy(w, tail, lt);
+    w[lt] = '\0';
+    return p;
+}
+
 static ik_status add_spf(ik_verify *v)
 {
     const ik_spf_outcome *o = ik_verify_spf(v);
@@ -44,29 +74,21 @@ static ik_status add_spf(ik_verify *v)
     ik_ar_result *r = add(v, "spf", ik_spf_result_name(o->result));
     if (r == NULL)
         return IK_ENOMEM;
+    /* The usual comments are joined rather than printed: A-R is built for
+     * every message. */
+    ik_str dom = o->domain, ip = ik_str_c(v->client_text);
     const char *c = NULL;
     switch (o->result) {
-    case IK_SPF_PASS:
-        c = ik_arena_printf(v->a, "%.*s designates %s as permitted sender", SV(o->domain),
-                            v->client_text);
-        break;
-    case IK_SPF_FAIL:
-        c = ik_arena_printf(v->a, "%.*s does not designate %s as permitted sender", SV(o->domain),
-                            v->client_text);
-        break;
+    case IK_SPF_PASS: c = join(v, dom, " designates ", ip, " as permitted sender"); break;
+    case IK_SPF_FAIL: c = join(v, dom, " does not designate ", ip, " as permitted sender"); break;
     case IK_SPF_SOFTFAIL:
-        c = ik_arena_printf(v->a, "%.*s discourages use of %s as permitted sender", SV(o->domain),
-                            v->client_text);
+        c = join(v, dom, " discourages use of ", ip, " as permitted sender");
         break;
-    case IK_SPF_NEUTRAL:
-        c = ik_arena_printf(v->a, "%s is neither permitted nor denied by %.*s", v->client_text,
-                            SV(o->domain));
-        break;
+    case IK_SPF_NEUTRAL: c = join(v, ip, " is neither permitted nor denied by ", dom, ""); break;
     case IK_SPF_NONE:
-        c = o->domain.len ? ik_arena_printf(v->a, "%.*s has no SPF record", SV(o->domain))
-                          : "no SPF domain";
+        c = o->domain.len ? join(v, dom, " has no SPF record", IK_STR_NULL, "") : "no SPF domain";
         break;
-    default: c = o->problem.len ? ik_arena_printf(v->a, "%.*s", SV(o->problem)) : ""; break;
+    default: c = o->problem.len ? join(v, o->problem, "", IK_STR_NULL, "") : ""; break;
     }
     if (c == NULL)
         return IK_ENOMEM;
@@ -215,14 +237,22 @@ static ik_status add_dmarc(ik_verify *v)
             ik_buf b;
             ik_buf_init(&b, v->a, 0);
             ik_dmarc_policy p = x->record_broken ? IK_DMARC_P_NONE : x->record->p;
-            ik_buf_printf(&b, "p=%s", ik_dmarc_policy_name(p));
-            if (x->policy_tag.len && !ik_str_caseeq_c(x->policy_tag, "p"))
-                ik_buf_printf(&b, " %.*s=%s", SV(x->policy_tag),
-                              ik_dmarc_policy_name(x->published));
-            ik_buf_printf(&b, " dis=%s", ik_dmarc_policy_name(x->disposition));
-            if (x->override != IK_DMARC_OVR_NONE)
-                ik_buf_printf(&b, " %s%s", ik_dmarc_override_report_type(x->override),
-                              x->override == IK_DMARC_OVR_TRUSTED_ARC ? " arc=pass" : "");
+            ik_buf_append_c(&b, "p=");
+            ik_buf_append_c(&b, ik_dmarc_policy_name(p));
+            if (x->policy_tag.len && !ik_str_caseeq_c(x->policy_tag, "p")) {
+                ik_buf_putc(&b, ' ');
+                ik_buf_append_str(&b, x->policy_tag);
+                ik_buf_putc(&b, '=');
+                ik_buf_append_c(&b, ik_dmarc_policy_name(x->published));
+            }
+            ik_buf_append_c(&b, " dis=");
+            ik_buf_append_c(&b, ik_dmarc_policy_name(x->disposition));
+            if (x->override != IK_DMARC_OVR_NONE) {
+                ik_buf_putc(&b, ' ');
+                ik_buf_append_c(&b, ik_dmarc_override_report_type(x->override));
+                if (x->override == IK_DMARC_OVR_TRUSTED_ARC)
+                    ik_buf_append_c(&b, " arc=pass");
+            }
             if (ik_buf_error(&b) != IK_OK)
                 return IK_ENOMEM;
             r->comment = ik_buf_str(&b);
