@@ -11,7 +11,8 @@
  * run returns IK_EAGAIN with the pending list.  Evaluation is cheap next to
  * a DNS round trip, and replay keeps the control flow as plain as the RFC
  * text: no hand-written continuation states to get wrong.  Parsed records
- * are kept with their answers, so each record is parsed once.
+ * are kept with their answers, so each record is parsed once; with
+ * ik_dmarc_params.cache they come from the shared policy cache (cache.c).
  *
  * Policy discovery (RFC 9989 4.10.1): _dmarc.<author>; if that gives no
  * single valid record, the DNS Tree Walk from the author (at most 8

@@ -13,7 +13,13 @@
  * exists only to ask the Author Domain's policy questions while the body
  * streams (RFC 9989 4.10 tree walk, or RFC 7489 6.6.3), so the real run at
  * the end finds the answers in the memo.  ADSP likewise (RFC 5617 4.3).
- * Their verdicts are discarded.
+ * Their verdicts are discarded; the real DMARC run starts over on the early
+ * run's own question table (ik__dmarc_restart), so the policy records are
+ * neither matched in the memo nor parsed a second time.
+ *
+ * ik_verify_message has split the header section once already; when the
+ * copy kept for eoh is the same bytes, its fields are used as they are
+ * rather than split again.
  *
  * Ownership: the verifier's arena.  Threads: one verifier at a time.
  */
