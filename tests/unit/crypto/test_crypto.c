@@ -249,6 +249,57 @@ static void pkey_refcount_shares_one_key(void)
     ASSERT_STATUS(ik_pkey_generate(&t.al, IK_KEY_ED25519, 0, &k), IK_ENOMEM);
 }
 
+/* Decoding a DKIM public key, hashing and verifying with allocation number n
+ * failing for each n in turn: IK_ENOMEM, never a crash or a leak. */
+static void pkey_and_hash_survive_allocation_failures(void)
+{
+    ik_pkey *priv;
+    ASSERT_OK(ik_pkey_generate(NULL, IK_KEY_RSA, 1024, &priv));
+    ik_buf der;
+    ik_buf_init_al(&der, NULL, 0);
+    ASSERT_OK(ik_pkey_public_dkim(priv, &der));
+    unsigned char digest[IK_HASH_MAX_SIZE], sig[512];
+    ASSERT_OK(ik_hash_digest(IK_HASH_SHA256, "abc", 3, digest));
+    ik_buf sb;
+    ik_buf_init_al(&sb, NULL, 0);
+    ASSERT_OK(ik_pkey_sign(priv, IK_HASH_SHA256, digest, 32, &sb));
+    ASSERT_TRUE(sb.len <= sizeof(sig));
+    memcpy(sig, sb.p, sb.len);
+    size_t siglen = sb.len;
+    ik_buf_release(&sb);
+    long ok_at = -1;
+    for (long fail = 0; fail < 100 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_pkey *k = NULL;
+        const char *why = NULL;
+        ik_status st =
+            ik_pkey_from_dkim(&ta.al, IK_KEY_RSA, (const unsigned char *)der.p, der.len, &k, &why);
+        ik_hash *h = NULL;
+        if (st == IK_OK)
+            st = (h = ik_hash_new(&ta.al, IK_HASH_SHA256)) ? IK_OK : IK_ENOMEM;
+        unsigned char out[IK_HASH_MAX_SIZE];
+        if (st == IK_OK)
+            st = ik_hash_update(h, "abc", 3);
+        if (st == IK_OK)
+            st = ik_hash_final(h, out);
+        if (st == IK_OK) {
+            ASSERT_EQ(memcmp(out, digest, 32), 0);
+            int valid = 0;
+            ASSERT_OK(ik_pkey_verify(k, IK_HASH_SHA256, out, 32, sig, siglen, &valid));
+            ASSERT_TRUE(valid);
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_hash_free(h);
+        ik_pkey_free(k);
+    }
+    ASSERT_TRUE(ok_at > 0);
+    ik_buf_release(&der);
+    ik_pkey_free(priv);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -259,6 +310,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(pkey_private_pem_forms),
         IK_TEST_CASE(keyfile_refuses_group_readable),
         IK_TEST_CASE(pkey_refcount_shares_one_key),
+        IK_TEST_CASE(pkey_and_hash_survive_allocation_failures),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -110,6 +110,36 @@ static void taglist_truncated_input_at_every_length(void)
     }
 }
 
+/* A DKIM-Signature-shaped list parsed in an arena whose allocation number n
+ * fails, for each n in turn: IK_ENOMEM, never a crash or a leak. */
+static void taglist_survives_allocation_failures(void)
+{
+    static const char text[] = "v=1; a=rsa-sha256; d=example.net; s=brisbane; c=simple;"
+                               " q=dns/txt; i=@eng.example.net; h=from:to:subject; bh=AAAA;"
+                               " b=dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZ";
+    long ok_at = -1;
+    for (long fail = 0; fail < 200 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_arena *a = ik_arena_new(&ta.al);
+        if (a == NULL)
+            continue;
+        ik_taglist l;
+        ik_str problem;
+        ik_status st = ik_taglist_parse(a, ik_str_make(text, sizeof(text) - 1), 0, 0, &l, &problem);
+        if (st == IK_OK) {
+            ASSERT_EQ(l.n, 10);
+            ASSERT_STR(ik_tag_value_nows(a, ik_taglist_get(&l, "b", 0)->value),
+                       "dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZ");
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(ok_at > 0);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(taglist_parses_dkim_signature_shape),
     IK_TEST_CASE(taglist_empty_value_and_trailing_semicolon),
@@ -118,6 +148,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(taglist_nul_byte_does_not_end_input),
     IK_TEST_CASE(taglist_bounds_tag_count),
     IK_TEST_CASE(taglist_truncated_input_at_every_length),
+    IK_TEST_CASE(taglist_survives_allocation_failures),
 };
 
 int main(int argc, char **argv)
