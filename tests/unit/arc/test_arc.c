@@ -573,6 +573,47 @@ static void arc_seal_survives_allocation_failures(void)
     teardown();
 }
 
+/* ARC-Message-Signature and ARC-Seal parsing over every prefix, a NUL at
+ * each position and an oversized field: IK_OK, or IK_ESYNTAX/IK_ELIMIT with
+ * a reason, and never a read past the length (exact-size copies). */
+static void arc_sig_cb(const char *p, size_t n, void *ud)
+{
+    int seal = *(const int *)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_arc_sig s;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_arc_sig_parse(a, ik_str_make(p, n), seal, 0, &s, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void arc_sig_parse_hostile_input(void)
+{
+    static const char ams[] = "ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed;\r\n"
+                              "\td=x.example; s=sel; t=1700000000; h=from:to:subject;\r\n"
+                              "\tbh=AAAA; b=AAAA\r\n\t BBBB";
+    static const char as[] = "ARC-Seal: i=2; a=ed25519-sha256; cv=pass; d=x.example; s=sel;"
+                             " t=1700000000; b=AAAA";
+    ik_arena *a = ik_arena_new(NULL);
+    ik_arc_sig s;
+    ASSERT_OK(ik_arc_sig_parse(a, IK_STR_LIT(ams), 0, 0, &s, NULL));
+    ASSERT_OK(ik_arc_sig_parse(a, IK_STR_LIT(as), 1, 0, &s, NULL));
+    ik_arena_free(a);
+    int seal = 0;
+    ik_test_each_prefix(ams, sizeof(ams) - 1, arc_sig_cb, &seal);
+    ik_test_each_nul(ams, sizeof(ams) - 1, arc_sig_cb, &seal);
+    ik_test_oversized("ARC-Message-Signature: i=1; a=rsa-sha256; d=x.example; s=sel; bh=AAAA; "
+                      "b=AAAA; h=from",
+                      ":subject", 1u << 20, "", arc_sig_cb, &seal);
+    seal = 1;
+    ik_test_each_prefix(as, sizeof(as) - 1, arc_sig_cb, &seal);
+    ik_test_each_nul(as, sizeof(as) - 1, arc_sig_cb, &seal);
+    ik_test_oversized("ARC-Seal: i=1; a=rsa-sha256; cv=none; d=x.example; s=sel; b=", "AAAA",
+                      1u << 20, "", arc_sig_cb, &seal);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -587,6 +628,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(arc_sig_parse_rules),
         IK_TEST_CASE(arc_verify_survives_allocation_failures),
         IK_TEST_CASE(arc_seal_survives_allocation_failures),
+        IK_TEST_CASE(arc_sig_parse_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }
