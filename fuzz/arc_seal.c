@@ -148,8 +148,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = ik_arc_seal_header(s, fields[i + 3].p, fields[i + 3].len);
     if (st == IK_OK)
         st = ik_arc_seal_eoh(s);
-    if (st == IK_EINVAL || st == IK_ELIMIT)
-        goto out; /* documented refusals */
+    if (st == IK_EINVAL || st == IK_ELIMIT) {
+        /* Documented refusals, sticky: nothing runs over the refused state. */
+        ik_str none[3];
+        if (ik_arc_seal_body(s, b, blen) != st || ik_arc_seal_eom(s) != st
+            || ik_arc_seal_fields(s, none) != 0)
+            abort();
+        goto out;
+    }
     for (size_t off = 0; off < blen && st == IK_OK; off += chunk)
         st = ik_arc_seal_body(s, b + off, blen - off < chunk ? blen - off : chunk);
     if (st == IK_OK)
