@@ -7,6 +7,7 @@
 
 #include "ik_test.h"
 #include "inkan/arena.h"
+#include "inkan/buf.h"
 #include "inkan/dns.h"
 #include "inkan/header.h"
 #include "inkan/ip.h"
@@ -466,6 +467,50 @@ static void senderid_survives_allocation_failures(void)
     ik_arena_free(big);
 }
 
+/* Found by fuzz/pra: a From address of a few KiB (quoted-pairs double when
+ * escaped) overflowed the A-R builder's bound, and ik_senderid_authres
+ * returned NULL, which callers read as OOM.  An over-long address is now
+ * left out with a comment; the text is never NULL but for OOM. */
+static void authres_survives_an_overlong_address(void)
+{
+    ik_arena *a = ik_arena_new(NULL);
+    ik_buf h;
+    ik_buf_init(&h, a, 0);
+    ik_buf_append_c(&h, "From: \"");
+    for (int i = 0; i < 1100; i++)
+        ik_buf_append_c(&h, "\\\\");
+    /* A TAB inside the quotes: the value must be quoted again, and every
+     * backslash escaped, doubling its length. */
+    ik_buf_append_c(&h, "\tx\"@example.com\r\n\r\n");
+    ASSERT_OK(ik_buf_error(&h));
+    ik_hdr_field *f;
+    size_t n, body;
+    ASSERT_OK(ik_hdr_parse_block(a, h.p, h.len, NULL, &f, &n, &body));
+    ik_senderid_outcome o;
+    memset(&o, 0, sizeof o);
+    o.scope = IK_SPF_SCOPE_PRA;
+    ASSERT_OK(ik_pra_select(a, f, n, &o.pra));
+    ASSERT_EQ(o.pra.reason, IK_PRA_FOUND);
+    o.result = IK_SPF_PERMERROR;
+    o.evaluated = 1;
+    ik_buf prob;
+    ik_buf_init(&prob, a, 0);
+    for (int i = 0; i < 3000; i++)
+        ik_buf_putc(&prob, i % 2 ? '(' : '\\');
+    o.problem = ik_buf_str(&prob);
+    ik_str ar = ik_senderid_authres(a, &o);
+    ASSERT_TRUE(ar.p != NULL);
+    ASSERT_TRUE(memmem(ar.p, ar.len, "(address too long to report)", 28) != NULL);
+    ASSERT_TRUE(memchr(ar.p, '\r', ar.len) == NULL && memchr(ar.p, '\n', ar.len) == NULL);
+    /* The mfrom scope likewise. */
+    o.scope = IK_SPF_SCOPE_MFROM;
+    o.identity = ik_str_make(h.p + 6, h.len - 10);
+    ar = ik_senderid_authres(a, &o);
+    ASSERT_TRUE(ar.p != NULL);
+    ASSERT_TRUE(memmem(ar.p, ar.len, "sender-id=permerror (address too long", 37) != NULL);
+    ik_arena_free(a);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(pra_from_alone_is_step4),
     IK_TEST_CASE(pra_sender_wins_over_from_step3),
@@ -489,6 +534,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(senderid_blocking_check_with_a_resolver),
     IK_TEST_CASE(senderid_rejects_bad_arguments),
     IK_TEST_CASE(senderid_survives_allocation_failures),
+    IK_TEST_CASE(authres_survives_an_overlong_address),
 };
 
 int main(int argc, char **argv)
