@@ -187,7 +187,9 @@ IK_EXTERN ik_arc_sealer *ik_arc_seal_new(ik_arena *a, const ik_arc_seal_params *
 IK_EXTERN ik_status ik_arc_seal_header(ik_arc_sealer *s, const char *field, size_t len);
 /* IK_EINVAL for a bad parameter or header list; IK_ELIMIT when instance
  * 50 is already used; IK_EINVAL when cv is not fail and the existing sets
- * are not a complete chain. */
+ * are not a complete chain.  Errors of every sealer call are sticky: once
+ * one failed, the later ones return its status and ik_arc_seal_fields
+ * returns 0. */
 IK_EXTERN ik_status ik_arc_seal_eoh(ik_arc_sealer *s);
 IK_EXTERN ik_status ik_arc_seal_body(ik_arc_sealer *s, const void *p, size_t len);
 IK_EXTERN ik_status ik_arc_seal_eom(ik_arc_sealer *s);

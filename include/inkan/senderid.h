@@ -130,7 +130,9 @@ IK_EXTERN ik_status ik_senderid_check(ik_arena *a, const ik_senderid_params *p, 
  * "sender-id=pass header.from=user@example.com", or
  * "... header.resent-sender=...".  For the mfrom scope the property is
  * smtp.mailfrom.  Without a PRA: "sender-id=permerror (no purported
- * responsible address: ...)".  Arena string; .p NULL on OOM.
+ * responsible address: ...)".  An address too long to report (over 1024
+ * octets) is left out with a comment, and a problem comment is cut, so the
+ * text stays under 8 KiB.  Arena string; .p NULL only on OOM.
  */
 IK_EXTERN ik_str ik_senderid_authres(ik_arena *a, const ik_senderid_outcome *o);
 

@@ -19,6 +19,59 @@ const char *ik_test_path(const char *rel)
     return buf;
 }
 
+/* An exact-size heap copy of p (at least one byte allocated). */
+static char *t_copy(const void *p, size_t len)
+{
+    char *c = malloc(len ? len : 1);
+    if (c == NULL) {
+        fprintf(stderr, "ik_test: out of memory\n");
+        exit(1);
+    }
+    if (len)
+        memcpy(c, p, len);
+    return c;
+}
+
+void ik_test_each_prefix(const void *p, size_t len, ik_test_input_fn fn, void *ud)
+{
+    for (size_t n = 0; n <= len; n++) {
+        char *c = t_copy(p, n);
+        fn(c, n, ud);
+        free(c);
+    }
+}
+
+void ik_test_each_nul(const void *p, size_t len, ik_test_input_fn fn, void *ud)
+{
+    for (size_t i = 0; i < len; i++) {
+        char *c = t_copy(p, len);
+        c[i] = '\0';
+        fn(c, len, ud);
+        free(c);
+    }
+}
+
+void ik_test_oversized(const char *head, const char *unit, size_t total, const char *tail,
+                       ik_test_input_fn fn, void *ud)
+{
+    size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
+    if (ul == 0 || total < hl + tl) {
+        fprintf(stderr, "ik_test_oversized: bad arguments\n");
+        exit(1);
+    }
+    char *c = malloc(total);
+    if (c == NULL) {
+        fprintf(stderr, "ik_test: out of memory\n");
+        exit(1);
+    }
+    memcpy(c, head, hl);
+    for (size_t off = hl; off < total - tl; off += ul)
+        memcpy(c + off, unit, total - tl - off < ul ? total - tl - off : ul);
+    memcpy(c + total - tl, tail, tl);
+    fn(c, total, ud);
+    free(c);
+}
+
 static void *t_alloc(void *ud, size_t n)
 {
     ik_test_alloc *t = ud;

@@ -42,6 +42,22 @@ typedef struct ik_test_alloc {
 
 void ik_test_alloc_init(ik_test_alloc *t, long fail_at);
 
+/*
+ * Hostile-input variants of one valid input, for parser tests.  Each
+ * variant is handed to fn as an exact-size heap copy (no NUL after it), so
+ * ASan traps any read past its length:
+ *   ik_test_each_prefix  every prefix, lengths 0 .. len;
+ *   ik_test_each_nul     the input with byte i replaced by NUL, each i;
+ *   ik_test_oversized    head, then unit repeated (the last repetition
+ *                        cut) until total bytes, then tail: oversized input
+ *                        that is well-formed up to its size.
+ */
+typedef void (*ik_test_input_fn)(const char *p, size_t len, void *ud);
+void ik_test_each_prefix(const void *p, size_t len, ik_test_input_fn fn, void *ud);
+void ik_test_each_nul(const void *p, size_t len, ik_test_input_fn fn, void *ud);
+void ik_test_oversized(const char *head, const char *unit, size_t total, const char *tail,
+                       ik_test_input_fn fn, void *ud);
+
 /* Path of a data file under the source tree: IK_SOURCE_DIR/rel. */
 const char *ik_test_path(const char *rel);
 

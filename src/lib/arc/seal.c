@@ -47,6 +47,7 @@ struct ik_arc_sealer {
     ik_arena *a;
     ik_arc_seal_params p;
     int state;
+    ik_status err; /* the first failure, sticky: every later call returns it */
     ik__dkim_hdr *hdrs;
     size_t nhdrs, caphdrs;
     ik__arc_chain chain;
@@ -72,10 +73,16 @@ ik_arc_sealer *ik_arc_seal_new(ik_arena *a, const ik_arc_seal_params *p)
     return s;
 }
 
-ik_status ik_arc_seal_header(ik_arc_sealer *s, const char *field, size_t len)
+/* Records st as the sealer's sticky error (the first one wins). */
+static ik_status seal_fail(ik_arc_sealer *s, ik_status st)
 {
-    if (s->state != S_HEADERS)
-        return IK_ESTATE;
+    if (st != IK_OK && s->err == IK_OK)
+        s->err = st;
+    return st;
+}
+
+static ik_status seal_header(ik_arc_sealer *s, const char *field, size_t len)
+{
     ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
     ik__dkim_hdr h;
     if (ik__dkim_hdr_init(&h, raw) != IK_OK)
@@ -97,6 +104,15 @@ ik_status ik_arc_seal_header(ik_arc_sealer *s, const char *field, size_t len)
         return IK_ENOMEM;
     ik__dkim_hdr_init(&s->hdrs[s->nhdrs++], copy);
     return IK_OK;
+}
+
+ik_status ik_arc_seal_header(ik_arc_sealer *s, const char *field, size_t len)
+{
+    if (s->err != IK_OK)
+        return s->err;
+    if (s->state != S_HEADERS)
+        return IK_ESTATE;
+    return seal_fail(s, seal_header(s, field, len));
 }
 
 /* RFC 8617 4.1.2: neither ARC fields nor Authentication-Results. */
@@ -144,10 +160,13 @@ static ik_status build_h(ik_arc_sealer *s)
     return IK_OK;
 }
 
-ik_status ik_arc_seal_eoh(ik_arc_sealer *s)
+/*
+ * End of headers.  Any failure here (a refused parameter or chain, the
+ * instance limit, OOM) becomes the sealer's sticky error, so body and eom
+ * never run over a half-made state (no body hasher, no h= list).
+ */
+static ik_status seal_eoh(ik_arc_sealer *s)
 {
-    if (s->state != S_HEADERS)
-        return IK_ESTATE;
     const ik_arc_seal_params *p = &s->p;
     if (p->key == NULL || !ik_pkey_has_private(p->key)
         || (p->alg != IK_DKIM_ALG_RSA_SHA256 && p->alg != IK_DKIM_ALG_ED25519_SHA256)
@@ -177,13 +196,24 @@ ik_status ik_arc_seal_eoh(ik_arc_sealer *s)
     return ik_dkim_body_add_hash(s->body, ik_dkim_alg_hash(p->alg), IK_DKIM_NO_LIMIT, &s->tap);
 }
 
+ik_status ik_arc_seal_eoh(ik_arc_sealer *s)
+{
+    if (s->err != IK_OK)
+        return s->err;
+    if (s->state != S_HEADERS)
+        return IK_ESTATE;
+    return seal_fail(s, seal_eoh(s));
+}
+
 ik_status ik_arc_seal_body(ik_arc_sealer *s, const void *p, size_t len)
 {
+    if (s->err != IK_OK)
+        return s->err;
     if (s->state != S_BODY)
         return IK_ESTATE;
     if (s->body == NULL)
         return IK_OK;
-    return ik_dkim_body_update(s->body, p, len);
+    return seal_fail(s, ik_dkim_body_update(s->body, p, len));
 }
 
 /*
@@ -269,16 +299,8 @@ static ik_status sign_field(ik_arc_sealer *s, const char *name, ik_str tags_befo
     return IK_OK;
 }
 
-ik_status ik_arc_seal_eom(ik_arc_sealer *s)
+static ik_status seal_eom(ik_arc_sealer *s)
 {
-    if (s->state == S_HEADERS) {
-        ik_status st = ik_arc_seal_eoh(s);
-        if (st != IK_OK)
-            return st;
-    }
-    if (s->state != S_BODY)
-        return IK_ESTATE;
-    s->state = S_DONE;
     if (s->instance == 0)
         return IK_OK;
     const ik_arc_seal_params *p = &s->p;
@@ -376,6 +398,23 @@ ik_status ik_arc_seal_eom(ik_arc_sealer *s)
         st = ik_hash_final(h, digest);
     if (st == IK_OK)
         st = sign_field(s, "ARC-Seal", ik_str_c(before), ik_str_c(after), digest, &s->out[0]);
+    return st;
+}
+
+ik_status ik_arc_seal_eom(ik_arc_sealer *s)
+{
+    if (s->state == S_HEADERS) {
+        ik_status st = ik_arc_seal_eoh(s);
+        if (st != IK_OK)
+            return st;
+    }
+    if (s->err != IK_OK)
+        return s->err;
+    if (s->state != S_BODY)
+        return IK_ESTATE;
+    ik_status st = seal_fail(s, seal_eom(s));
+    if (st == IK_OK)
+        s->state = S_DONE; /* the fields exist only after a complete eom */
     return st;
 }
 

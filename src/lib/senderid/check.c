@@ -143,6 +143,17 @@ ik_status ik_senderid_check(ik_arena *a, const ik_senderid_params *p, ik_resolve
  * anything else (spaces, specials, controls from a raw MAIL FROM) as a
  * quoted-string with CR, LF and NUL dropped, so the header cannot be split.
  */
+/*
+ * Bounds of the A-R text: an address longer than IK_SENDERID_AR_MAX_PVALUE
+ * (far past RFC 5321 4.5.3.1's 64-octet local part and 255-octet domain)
+ * is left out with a comment saying so, and the problem comment is cut at
+ * IK_SENDERID_AR_MAX_COMMENT; escaping at most doubles each, so the whole
+ * text fits IK_SENDERID_AR_MAX and building it never fails but for OOM.
+ */
+#define IK_SENDERID_AR_MAX_PVALUE 1024
+#define IK_SENDERID_AR_MAX_COMMENT 1024
+#define IK_SENDERID_AR_MAX 8192
+
 static void put_pvalue(ik_buf *b, ik_str v)
 {
     int plain = v.len > 0;
@@ -179,9 +190,22 @@ static void put_pvalue(ik_buf *b, ik_str v)
     ik_buf_putc(b, '"');
 }
 
+/* " ptype.property=value", or a comment when the value is too long. */
+static void put_prop(ik_buf *b, const char *ptype, ik_str property, ik_str v)
+{
+    if (v.len > IK_SENDERID_AR_MAX_PVALUE) {
+        ik_buf_append_c(b, " (address too long to report)");
+        return;
+    }
+    ik_buf_printf(b, " %s.%.*s=", ptype, (int)property.len, property.p);
+    put_pvalue(b, v);
+}
+
 /* Comment text (RFC 5322 3.2.2 ctext): parentheses and backslashes escaped. */
 static void put_comment(ik_buf *b, ik_str t)
 {
+    if (t.len > IK_SENDERID_AR_MAX_COMMENT)
+        t.len = IK_SENDERID_AR_MAX_COMMENT;
     ik_buf_append_c(b, " (");
     for (size_t i = 0; i < t.len; i++) {
         char c = t.p[i];
@@ -199,25 +223,21 @@ ik_str ik_senderid_authres(ik_arena *a, const ik_senderid_outcome *o)
     if (a == NULL || o == NULL)
         return IK_STR_NULL;
     ik_buf b;
-    ik_buf_init(&b, a, 4096);
+    ik_buf_init(&b, a, IK_SENDERID_AR_MAX);
     ik_buf_append_c(&b, "sender-id=");
     /* RFC 4406 4.2: the SPF result keywords. */
     ik_buf_append_c(&b, ik_spf_result_name(o->result));
     if (o->scope == IK_SPF_SCOPE_PRA) {
         if (o->pra.reason == IK_PRA_FOUND) {
             /* ptype "header", property = the selected field (RFC 8601 2.7.2). */
-            ik_buf_append_c(&b, " header.");
-            ik_buf_append_str(&b, o->pra.field_name);
-            ik_buf_putc(&b, '=');
-            put_pvalue(&b, o->pra.mailbox.addr_spec);
+            put_prop(&b, "header", o->pra.field_name, o->pra.mailbox.addr_spec);
         } else {
             ik_buf_append_c(&b, " (no purported responsible address: ");
             ik_buf_append_c(&b, ik_pra_reason_name(o->pra.reason));
             ik_buf_putc(&b, ')');
         }
     } else {
-        ik_buf_append_c(&b, " smtp.mailfrom=");
-        put_pvalue(&b, o->identity);
+        put_prop(&b, "smtp", IK_STR_LIT("mailfrom"), o->identity);
     }
     if (o->pra.reason == IK_PRA_FOUND && o->evaluated
         && (o->result == IK_SPF_PERMERROR || o->result == IK_SPF_TEMPERROR) && o->problem.len > 0)

@@ -373,6 +373,30 @@ static void adsp_names(void)
     ASSERT_CSTR(ik_adsp_practice_name(IK_ADSP_PRACTICE_DISCARDABLE), "discardable");
 }
 
+/* ADSP records over every prefix, a NUL at each position and oversized
+ * input: IK_OK, or IK_ESYNTAX with a reason. */
+static void adsp_record_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_adsp_practice pr;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_adsp_record_parse(a, ik_str_make(p, n), &pr, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void adsp_record_hostile_input(void)
+{
+    static const char r[] = "dkim = discardable; x=unknown-tag ;";
+    ik_test_each_prefix(r, sizeof(r) - 1, adsp_record_cb, NULL);
+    ik_test_each_nul(r, sizeof(r) - 1, adsp_record_cb, NULL);
+    ik_test_oversized("dkim=all; x=", "y", 1u << 20, "", adsp_record_cb, NULL);
+    ik_test_oversized("dkim=", "all-", 1u << 20, "x", adsp_record_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(adsp_record_syntax),
     IK_TEST_CASE(adsp_author_signature_is_pass_without_dns),
@@ -388,6 +412,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(adsp_partial_answers_are_asked_again),
     IK_TEST_CASE(adsp_oom_is_reported),
     IK_TEST_CASE(adsp_names),
+    IK_TEST_CASE(adsp_record_hostile_input),
 };
 
 int main(int argc, char **argv)

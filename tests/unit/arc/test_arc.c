@@ -420,6 +420,12 @@ static void arc_sealer_refuses_bad_parameters(void)
         for (size_t k = 0; k < m.n; k++)
             ASSERT_OK(ik_arc_seal_header(s, m.h[k].p, m.h[k].len));
         ASSERT_STATUS(ik_arc_seal_eoh(s), IK_EINVAL);
+        /* Sticky: the body and eom never run over the refused state. */
+        ASSERT_STATUS(ik_arc_seal_body(s, m.body.p, m.body.len), IK_EINVAL);
+        ASSERT_STATUS(ik_arc_seal_eom(s), IK_EINVAL);
+        ik_str out[3];
+        ASSERT_EQ(ik_arc_seal_fields(s, out), 0);
+        ASSERT_EQ(out[0].len, 0);
     }
     ik_arena_free(a);
     teardown();
@@ -510,6 +516,104 @@ static void arc_verify_survives_allocation_failures(void)
     teardown();
 }
 
+/* Sealing a message that already carries one set (ARC-Seal i=2 with RSA),
+ * in an arena whose allocation number n fails, for each n in turn:
+ * IK_ENOMEM from new or any step, never a crash or a leak; once nothing
+ * fails, the sealed message validates. */
+static void arc_seal_survives_allocation_failures(void)
+{
+    setup();
+    ik_arena *a0 = ik_arena_new(NULL);
+    msg m;
+    msg_init(&m);
+    hop(a0, &m, "ed", "hop2.example", ED, NULL);
+    ik_arc_seal_params p = { .alg = IK_DKIM_ALG_RSA_SHA256,
+                             .key = RSA,
+                             .domain = IK_STR_LIT("hop3.example"),
+                             .selector = IK_STR_LIT("rsa"),
+                             .authres = IK_STR_LIT("hop3.example; arc=pass"),
+                             .cv = IK_ARC_CV_PASS,
+                             .timestamp = 1700000000 };
+    long ok_at = -1;
+    for (long fail = 0; fail < 2000 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_arena *a = ik_arena_new(&ta.al);
+        if (a == NULL)
+            continue;
+        ik_arc_sealer *s = ik_arc_seal_new(a, &p);
+        ik_status st = s ? IK_OK : IK_ENOMEM;
+        for (size_t i = 0; i < m.n && st == IK_OK; i++)
+            st = ik_arc_seal_header(s, m.h[i].p, m.h[i].len);
+        if (st == IK_OK)
+            st = ik_arc_seal_eoh(s);
+        if (st == IK_OK)
+            st = ik_arc_seal_body(s, m.body.p, m.body.len);
+        if (st == IK_OK)
+            st = ik_arc_seal_eom(s);
+        if (st == IK_OK) {
+            ik_str out[3];
+            ASSERT_EQ(ik_arc_seal_fields(s, out), 2);
+            msg sealed = m;
+            prepend(&sealed, out[2]);
+            prepend(&sealed, out[1]);
+            prepend(&sealed, out[0]);
+            ASSERT_EQ(validate(a0, &sealed, 64)->cv, IK_ARC_CV_PASS);
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+            /* the error is sticky: later steps refuse, they do not go on */
+            if (s != NULL)
+                ASSERT_TRUE(ik_arc_seal_eom(s) != IK_OK);
+        }
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(ok_at > 0);
+    ik_arena_free(a0);
+    teardown();
+}
+
+/* ARC-Message-Signature and ARC-Seal parsing over every prefix, a NUL at
+ * each position and an oversized field: IK_OK, or IK_ESYNTAX/IK_ELIMIT with
+ * a reason, and never a read past the length (exact-size copies). */
+static void arc_sig_cb(const char *p, size_t n, void *ud)
+{
+    int seal = *(const int *)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_arc_sig s;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_arc_sig_parse(a, ik_str_make(p, n), seal, 0, &s, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void arc_sig_parse_hostile_input(void)
+{
+    static const char ams[] = "ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed;\r\n"
+                              "\td=x.example; s=sel; t=1700000000; h=from:to:subject;\r\n"
+                              "\tbh=AAAA; b=AAAA\r\n\t BBBB";
+    static const char as[] = "ARC-Seal: i=2; a=ed25519-sha256; cv=pass; d=x.example; s=sel;"
+                             " t=1700000000; b=AAAA";
+    ik_arena *a = ik_arena_new(NULL);
+    ik_arc_sig s;
+    ASSERT_OK(ik_arc_sig_parse(a, IK_STR_LIT(ams), 0, 0, &s, NULL));
+    ASSERT_OK(ik_arc_sig_parse(a, IK_STR_LIT(as), 1, 0, &s, NULL));
+    ik_arena_free(a);
+    int seal = 0;
+    ik_test_each_prefix(ams, sizeof(ams) - 1, arc_sig_cb, &seal);
+    ik_test_each_nul(ams, sizeof(ams) - 1, arc_sig_cb, &seal);
+    ik_test_oversized("ARC-Message-Signature: i=1; a=rsa-sha256; d=x.example; s=sel; bh=AAAA; "
+                      "b=AAAA; h=from",
+                      ":subject", 1u << 20, "", arc_sig_cb, &seal);
+    seal = 1;
+    ik_test_each_prefix(as, sizeof(as) - 1, arc_sig_cb, &seal);
+    ik_test_each_nul(as, sizeof(as) - 1, arc_sig_cb, &seal);
+    ik_test_oversized("ARC-Seal: i=1; a=rsa-sha256; cv=none; d=x.example; s=sel; b=", "AAAA",
+                      1u << 20, "", arc_sig_cb, &seal);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -523,6 +627,8 @@ int main(int argc, char **argv)
         IK_TEST_CASE(arc_sealer_refuses_bad_parameters),
         IK_TEST_CASE(arc_sig_parse_rules),
         IK_TEST_CASE(arc_verify_survives_allocation_failures),
+        IK_TEST_CASE(arc_seal_survives_allocation_failures),
+        IK_TEST_CASE(arc_sig_parse_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

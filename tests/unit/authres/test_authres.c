@@ -420,6 +420,40 @@ static void authres_survives_allocation_failures(void)
     }
 }
 
+/* Authentication-Results parsing over every prefix, a NUL at each
+ * position and an oversized value: a defined status (IK_ESYNTAX with a
+ * reason), never a read past the length (exact-size copies). */
+static void ar_parse_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_ar ar;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_ar_parse(a, ik_str_make(p, n), 0, &ar, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void authres_parse_hostile_input(void)
+{
+    static const char v[] =
+        " mx.example.org 1; spf=pass (sender ok) smtp.mailfrom=a@example.com;\r\n"
+        "\tdkim=fail reason=\"bad \\\"sig\\\"\" header.d=example.com\r\n"
+        " header.b=abcd; arc=none; dmarc=pass header.from=example.com\r\n";
+    ik_arena *a = ik_arena_new(NULL);
+    ik_ar ar;
+    ASSERT_OK(ik_ar_parse(a, IK_STR_LIT(v), 0, &ar, NULL));
+    ASSERT_EQ(ar.nresults, 4);
+    ik_arena_free(a);
+    ik_test_each_prefix(v, sizeof(v) - 1, ar_parse_cb, NULL);
+    ik_test_each_nul(v, sizeof(v) - 1, ar_parse_cb, NULL);
+    ik_test_oversized("mx.example.org", "; dkim=pass header.d=x.example", 1u << 20, "", ar_parse_cb,
+                      NULL);
+    ik_test_oversized("mx.example.org; spf=pass (", "((", 1u << 16, ")", ar_parse_cb, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -440,6 +474,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(authres_format_refuses_bad_keywords),
         IK_TEST_CASE(authres_merge_builds_one_payload),
         IK_TEST_CASE(authres_survives_allocation_failures),
+        IK_TEST_CASE(authres_parse_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -249,6 +249,111 @@ static void pkey_refcount_shares_one_key(void)
     ASSERT_STATUS(ik_pkey_generate(&t.al, IK_KEY_ED25519, 0, &k), IK_ENOMEM);
 }
 
+/* Decoding a DKIM public key, hashing and verifying with allocation number n
+ * failing for each n in turn: IK_ENOMEM, never a crash or a leak. */
+static void pkey_and_hash_survive_allocation_failures(void)
+{
+    ik_pkey *priv;
+    ASSERT_OK(ik_pkey_generate(NULL, IK_KEY_RSA, 1024, &priv));
+    ik_buf der;
+    ik_buf_init_al(&der, NULL, 0);
+    ASSERT_OK(ik_pkey_public_dkim(priv, &der));
+    unsigned char digest[IK_HASH_MAX_SIZE], sig[512];
+    ASSERT_OK(ik_hash_digest(IK_HASH_SHA256, "abc", 3, digest));
+    ik_buf sb;
+    ik_buf_init_al(&sb, NULL, 0);
+    ASSERT_OK(ik_pkey_sign(priv, IK_HASH_SHA256, digest, 32, &sb));
+    ASSERT_TRUE(sb.len <= sizeof(sig));
+    memcpy(sig, sb.p, sb.len);
+    size_t siglen = sb.len;
+    ik_buf_release(&sb);
+    long ok_at = -1;
+    for (long fail = 0; fail < 100 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_pkey *k = NULL;
+        const char *why = NULL;
+        ik_status st =
+            ik_pkey_from_dkim(&ta.al, IK_KEY_RSA, (const unsigned char *)der.p, der.len, &k, &why);
+        ik_hash *h = NULL;
+        if (st == IK_OK)
+            st = (h = ik_hash_new(&ta.al, IK_HASH_SHA256)) ? IK_OK : IK_ENOMEM;
+        unsigned char out[IK_HASH_MAX_SIZE];
+        if (st == IK_OK)
+            st = ik_hash_update(h, "abc", 3);
+        if (st == IK_OK)
+            st = ik_hash_final(h, out);
+        if (st == IK_OK) {
+            ASSERT_EQ(memcmp(out, digest, 32), 0);
+            int valid = 0;
+            ASSERT_OK(ik_pkey_verify(k, IK_HASH_SHA256, out, 32, sig, siglen, &valid));
+            ASSERT_TRUE(valid);
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_hash_free(h);
+        ik_pkey_free(k);
+    }
+    ASSERT_TRUE(ok_at > 0);
+    ik_buf_release(&der);
+    ik_pkey_free(priv);
+}
+
+/* DKIM public-key DER and PEM private keys over every prefix, a NUL at
+ * each position and oversized input: IK_ESYNTAX or IK_ELIMIT, never a
+ * read past the length (exact-size copies) or a leak. */
+static void pkey_der_cb(const char *p, size_t n, void *ud)
+{
+    ik_key_type type = *(const ik_key_type *)ud;
+    ik_pkey *k = NULL;
+    const char *why = NULL;
+    ik_status st = ik_pkey_from_dkim(NULL, type, (const unsigned char *)p, n, &k, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why != NULL && why[0] != '\0');
+    ik_pkey_free(k);
+}
+
+static void pkey_pem_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_pkey *k = NULL;
+    ik_status st = ik_pkey_from_pem(NULL, p, n, &k, NULL);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_EINVAL || st == IK_ELIMIT);
+    ik_pkey_free(k);
+}
+
+static void pkey_parsers_hostile_input(void)
+{
+    ik_pkey *priv;
+    ASSERT_OK(ik_pkey_generate(NULL, IK_KEY_RSA, 1024, &priv));
+    ik_buf der, pem;
+    ik_buf_init_al(&der, NULL, 0);
+    ik_buf_init_al(&pem, NULL, 0);
+    ASSERT_OK(ik_pkey_public_dkim(priv, &der));
+    ASSERT_OK(ik_pkey_private_pem(priv, &pem));
+    ik_key_type t = IK_KEY_RSA;
+    ik_test_each_prefix(der.p, der.len, pkey_der_cb, &t);
+    ik_test_each_nul(der.p, der.len, pkey_der_cb, &t);
+    ik_test_oversized("\x30\x82", "\x01", 1u << 20, "", pkey_der_cb, &t);
+    t = IK_KEY_ED25519;
+    ik_test_each_prefix(der.p, 40, pkey_der_cb, &t);
+    ik_test_oversized("", "\x01", 1u << 16, "", pkey_der_cb, &t);
+    /* PEM: prefixes in steps (each is a full OpenSSL decode), NULs likewise. */
+    for (size_t n = 0; n <= pem.len; n += n < 64 ? 1 : 29) {
+        char *c = malloc(n ? n : 1);
+        memcpy(c, pem.p, n);
+        pkey_pem_cb(c, n, NULL);
+        free(c);
+    }
+    ik_test_oversized("-----BEGIN PRIVATE KEY-----\n", "QUFB", 1u << 20,
+                      "\n-----END PRIVATE KEY-----\n", pkey_pem_cb, NULL);
+    ik_buf_release(&der);
+    ik_buf_release(&pem);
+    ik_pkey_free(priv);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -259,6 +364,8 @@ int main(int argc, char **argv)
         IK_TEST_CASE(pkey_private_pem_forms),
         IK_TEST_CASE(keyfile_refuses_group_readable),
         IK_TEST_CASE(pkey_refcount_shares_one_key),
+        IK_TEST_CASE(pkey_and_hash_survive_allocation_failures),
+        IK_TEST_CASE(pkey_parsers_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

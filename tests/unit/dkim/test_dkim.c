@@ -726,6 +726,53 @@ static void signer_refuses_bad_parameters(void)
     keys_free(&k);
 }
 
+/* DKIM key records and signatures over every prefix, a NUL at each
+ * position and oversized input: a defined status with a reason, never a
+ * read past the length (exact-size copies). */
+static void dkim_key_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_dkim_key k;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_dkim_key_parse(a, ik_str_make(p, n), NULL, &k, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void dkim_sig_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_dkim_sig s;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_dkim_sig_parse(a, ik_str_make(p, n), 0, &s, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void dkim_parsers_hostile_input(void)
+{
+    static const char key[] = "v=DKIM1; h=sha256; k=ed25519; s=email; t=y:s; n=note;"
+                              " p=ebVWLo/mVPlAeLES6KmLp5AfhTrmlb7X4OORC60ElmQ=";
+    ik_arena *a = ik_arena_new(NULL);
+    ik_dkim_key k;
+    ASSERT_OK(ik_dkim_key_parse(a, IK_STR_LIT(key), NULL, &k, NULL));
+    ik_arena_free(a);
+    ik_test_each_prefix(key, sizeof(key) - 1, dkim_key_cb, NULL);
+    ik_test_each_nul(key, sizeof(key) - 1, dkim_key_cb, NULL);
+    ik_test_oversized("v=DKIM1; k=rsa; p=", "MIGf", 1u << 20, "", dkim_key_cb, NULL);
+    ik_test_oversized("v=DKIM1; k=ed25519; n=", "x", 1u << 20,
+                      "; p=ebVWLo/mVPlAeLES6KmLp5AfhTrmlb7X4OORC60ElmQ=", dkim_key_cb, NULL);
+    ik_test_each_nul(GOOD_SIG, strlen(GOOD_SIG), dkim_sig_cb, NULL);
+    ik_test_oversized("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=YQ==; b=",
+                      "YQ==", 1u << 20, "", dkim_sig_cb, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -742,6 +789,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(verifier_reports_dns_failure_and_bounds_signatures),
         IK_TEST_CASE(sign_and_verify_survive_oom),
         IK_TEST_CASE(signer_refuses_bad_parameters),
+        IK_TEST_CASE(dkim_parsers_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -1144,6 +1144,69 @@ static void eval_survives_oom_at_every_allocation(void)
     fx_free(&f);
 }
 
+/* Report URIs and From values over every prefix, a NUL at each position
+ * and oversized input: a defined status, never a read past the length. */
+static void dmarc_uri_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    for (int spec = 0; spec < 2; spec++) {
+        ik_dmarc_uri u;
+        ik_str why = IK_STR_NULL;
+        ik_status st = ik_dmarc_uri_parse(a, ik_str_make(p, n), spec, 0, &u, &why);
+        ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+        if (st == IK_ESYNTAX)
+            ASSERT_TRUE(why.len > 0);
+    }
+    ik_arena_free(a);
+}
+
+static void dmarc_from_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_dmarc_from f;
+    ik_status st = ik_dmarc_author_from_value(a, ik_str_make(p, n), &f);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    ik_arena_free(a);
+}
+
+static void uri_and_from_hostile_input(void)
+{
+    static const char uri[] = "mailto:dmarc-reports@example.com?subject=x%20y!10m";
+    static const char from[] = " \"Alice (A)\" <alice@mail.example.com> (comment)\r\n";
+    ik_test_each_prefix(uri, sizeof(uri) - 1, dmarc_uri_cb, NULL);
+    ik_test_each_nul(uri, sizeof(uri) - 1, dmarc_uri_cb, NULL);
+    ik_test_oversized("mailto:", "a", 1u << 20, "@example.com!99999999999999999999999t",
+                      dmarc_uri_cb, NULL);
+    ik_test_each_prefix(from, sizeof(from) - 1, dmarc_from_cb, NULL);
+    ik_test_each_nul(from, sizeof(from) - 1, dmarc_from_cb, NULL);
+    ik_test_oversized("a@", "sub.", 1u << 20, "example.com", dmarc_from_cb, NULL);
+}
+
+/* The record over every prefix and with a NUL at each position, as
+ * exact-size heap copies so ASan traps any read past the length. */
+static void dmarc_record_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_dmarc_record *r = NULL;
+    ik_str why = IK_STR_NULL;
+    ik_status st = ik_dmarc_record_parse(a, ik_str_make(p, n), 0, &r, &why);
+    ASSERT_TRUE(st == IK_OK || st == IK_ENOTFOUND || st == IK_ESYNTAX);
+    ASSERT_EQ(st == IK_OK, r != NULL);
+    ik_arena_free(a);
+}
+
+static void record_prefixes_and_nuls_as_exact_copies(void)
+{
+    static const char full[] = "v=DMARC1; p=quarantine; sp=reject; np=none; psd=n; t=y;"
+                               " rua=mailto:a@example.com!10m, mailto:b%2Cc@example.net;"
+                               " ruf=mailto:f@example.com; fo=1:d; adkim=s; aspf=r; pct=50";
+    ik_test_each_prefix(full, sizeof(full) - 1, dmarc_record_cb, NULL);
+    ik_test_each_nul(full, sizeof(full) - 1, dmarc_record_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(record_minimal_has_defaults),
     IK_TEST_CASE(record_every_tag),
@@ -1193,6 +1256,8 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(eval_7489_mode_needs_psl_and_uses_it),
     IK_TEST_CASE(eval_failure_report_triggers),
     IK_TEST_CASE(eval_survives_oom_at_every_allocation),
+    IK_TEST_CASE(uri_and_from_hostile_input),
+    IK_TEST_CASE(record_prefixes_and_nuls_as_exact_copies),
 };
 
 int main(int argc, char **argv)

@@ -359,6 +359,53 @@ static void dns_answer_all_drains_before_reporting_a_submit_failure(void)
     ik_arena_free(a);
 }
 
+/* Decoding TXT (several strings), MX and SOA RDATA with allocation number
+ * n failing for each n in turn: IK_ENOMEM, never a crash, a leak or a
+ * half-filled RR. */
+static void dns_rdata_decode_survives_allocation_failures(void)
+{
+    static const uint8_t txt[] = { 5,   'v', '=', 's', 'p', 'f', 3,  '1',
+                                   ' ', 'a', 4,   ' ', '-', 'a', 'l' };
+    static const uint8_t mx[] = { 0,   10,  4,   'm', 'a', 'i', 'l', 7,
+                                  'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
+    static const struct {
+        uint16_t type;
+        const uint8_t *p;
+        size_t len;
+    } rd[] = { { IK_DNS_T_TXT, txt, sizeof(txt) }, { IK_DNS_T_MX, mx, sizeof(mx) } };
+    for (size_t i = 0; i < sizeof(rd) / sizeof(rd[0]); i++) {
+        long ok_at = -1;
+        for (long fail = 0; fail < 100 && ok_at < 0; fail++) {
+            ik_test_alloc ta;
+            ik_test_alloc_init(&ta, fail);
+            ik_arena *a = ik_arena_new(&ta.al);
+            if (a == NULL)
+                continue;
+            ik_dns_answer *ans = ik_dns_answer_new(a, IK_DNS_NODATA);
+            ik_status st = ans ? ik_dns_answer_add_rdata(a, ans, rd[i].type, 60, rd[i].p, rd[i].len)
+                               : IK_ENOMEM;
+            if (st == IK_OK) {
+                ASSERT_EQ(ans->nrr, 1);
+                ok_at = fail;
+            } else {
+                ASSERT_STATUS(st, IK_ENOMEM);
+                ASSERT_TRUE(ans == NULL || ans->nrr == 0);
+            }
+            ik_arena_free(a);
+        }
+        ASSERT_TRUE(ok_at > 0);
+    }
+    /* The same through an arena byte limit, each limit in turn. */
+    for (size_t lim = 0; lim < 4096; lim += 8) {
+        ik_arena *a = ik_arena_new(NULL);
+        ik_arena_set_limit(a, lim);
+        ik_dns_rr rr;
+        ik_status st = ik_dns_rdata_decode(a, IK_DNS_T_TXT, txt, sizeof(txt), &rr);
+        ASSERT_TRUE(st == IK_OK || st == IK_ENOMEM);
+        ik_arena_free(a);
+    }
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(dns_name_check_enforces_rfc1035_lengths),
     IK_TEST_CASE(dns_type_and_status_names),
@@ -371,6 +418,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(dns_answer_all_uses_resolve_when_not_async),
     IK_TEST_CASE(dns_answer_all_waits_for_every_submitted_query),
     IK_TEST_CASE(dns_answer_all_drains_before_reporting_a_submit_failure),
+    IK_TEST_CASE(dns_rdata_decode_survives_allocation_failures),
 };
 
 int main(int argc, char **argv)

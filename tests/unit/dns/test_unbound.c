@@ -388,6 +388,45 @@ static void unbound_recursive_mode_loads_the_root_trust_anchor(void)
     ik_resolver_close(&r);
 }
 
+/* Making the resolver and answering through it, with allocation number n
+ * failing for each n in turn: IK_ENOMEM (or a lookup that fails
+ * cleanly), never a crash or a leak; with no failure, an answer. */
+static void unbound_survives_allocation_failures(void)
+{
+    int answered = 0;
+    for (long fail = 0; fail < 1000 && !answered; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_unbound_options o;
+        ik_unbound_options_init(&o);
+        o.forwarder = fwd;
+        o.no_ipv6 = 1;
+        o.timeout_ms = 3000;
+        char err[256];
+        ik_resolver r;
+        ik_status st = ik_resolver_unbound_new(&ta.al, &o, &r, err, sizeof(err));
+        if (st != IK_OK) {
+            ASSERT_STATUS(st, IK_ENOMEM);
+            ASSERT_TRUE(r.ops == NULL);
+            continue;
+        }
+        ik_arena *a = ik_arena_new(&ta.al);
+        ik_dns_query *q = a ? ik_dns_query_new(a, IK_STR_LIT("example.org"), IK_DNS_T_TXT) : NULL;
+        if (q != NULL) {
+            st = r.ops->resolve(r.self, a, q);
+            if (st == IK_OK && q->answer != NULL && q->answer->status == IK_DNS_OK) {
+                ASSERT_STR(q->answer->rr[0].u.txt.joined, "v=spf1 ip4:192.0.2.0/24 -all");
+                answered = 1;
+            } else if (st != IK_OK) {
+                ASSERT_STATUS(st, IK_ENOMEM);
+            }
+        }
+        ik_resolver_close(&r);
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(answered);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(unbound_forwarder_answers_a_txt_mx_ptr),
     IK_TEST_CASE(unbound_nxdomain_nodata_refused_invalid),
@@ -396,6 +435,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(unbound_dead_forwarder_is_tempfail_within_the_timeout),
     IK_TEST_CASE(unbound_rejects_bad_options),
     IK_TEST_CASE(unbound_recursive_mode_loads_the_root_trust_anchor),
+    IK_TEST_CASE(unbound_survives_allocation_failures),
 };
 
 int main(int argc, char **argv)

@@ -1035,6 +1035,38 @@ static void zone_survives_allocator_failure(void)
     ASSERT_TRUE(succeeded);
 }
 
+/* Zone text over every prefix, a NUL at each position and oversized lines
+ * and entries: IK_OK or IK_ESYNTAX/IK_ELIMIT naming the line, never a read
+ * past the length (exact-size copies). */
+static void zone_text_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_zone *z = ik_zone_new(NULL);
+    ik_zone_allow_include(z, 0);
+    char err[256] = "";
+    ik_status st = ik_zone_load_mem(z, "<t>", p, n, err, sizeof(err));
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st != IK_OK)
+        ASSERT_TRUE(strncmp(err, "<t>:", 4) == 0);
+    ik_zone_free(z);
+}
+
+static void zone_hostile_input(void)
+{
+    static const char text[] = "$ORIGIN example.\n$TTL 300\n"
+                               "@ IN SOA ns host ( 1 2 3\n 4 5 ) ; serial\n"
+                               "a 60 A 192.0.2.1\nb AAAA 2001:db8::1\n"
+                               "c TXT \"one \\\"q\\\" \\065\" two\nd MX 10 a\n"
+                               "e TYPE99 \\# 3 616263\n$TIMEOUT t TXT\n$SERVFAIL s\n";
+    zone_text_cb(text, sizeof(text) - 1, NULL);
+    ik_test_each_prefix(text, sizeof(text) - 1, zone_text_cb, NULL);
+    ik_test_each_nul(text, sizeof(text) - 1, zone_text_cb, NULL);
+    /* A line past IK_ZONE_MAX_LINE, and an entry past IK_ZONE_MAX_ENTRY. */
+    ik_test_oversized("a TXT \"", "x", IK_ZONE_MAX_LINE + 10, "\"\n", zone_text_cb, NULL);
+    ik_test_oversized("a TXT ( \"x\"\n", "\"yyyyyyyy\"\n", IK_ZONE_MAX_ENTRY + 100, ")\n",
+                      zone_text_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(zone_reads_every_record_type),
     IK_TEST_CASE(zone_txt_joins_strings_and_applies_escapes),
@@ -1065,6 +1097,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(zone_resolver_submit_from_callback_waits_for_next_round),
     IK_TEST_CASE(zone_demo_file_loads_and_answers),
     IK_TEST_CASE(zone_survives_allocator_failure),
+    IK_TEST_CASE(zone_hostile_input),
 };
 
 int main(int argc, char **argv)

@@ -867,6 +867,50 @@ static void oom_is_reported(void)
     world_free(&w);
 }
 
+/* DomainKeys key records, policy records and signatures over every prefix,
+ * a NUL at each position and oversized input: a defined status with a
+ * reason, never a read past the length (exact-size copies). */
+static void dk_cb(const char *p, size_t n, void *ud)
+{
+    int which = *(const int *)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_str why = IK_STR_NULL;
+    ik_status st;
+    if (which == 0) {
+        ik_dk_key k;
+        st = ik_dk_key_parse(a, ik_str_make(p, n), &k, &why);
+    } else if (which == 1) {
+        ik_dk_policy pol;
+        st = ik_dk_policy_parse(a, ik_str_make(p, n), &pol, &why);
+    } else {
+        ik_dk_sig s;
+        st = ik_dk_sig_parse(a, ik_str_make(p, n), &s, &why);
+    }
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(why.len > 0);
+    ik_arena_free(a);
+}
+
+static void dk_parsers_hostile_input(void)
+{
+    static const char key[] = "g=*; k=rsa; t=y; n=a note;"
+                              " p=MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKJ2lzDLZ8XlVambQfMXn3LRGKOD5o6l";
+    static const char pol[] = "o=-; n=note; t=y; r=postmaster@example.com";
+    int which = 0;
+    ik_test_each_prefix(key, sizeof(key) - 1, dk_cb, &which);
+    ik_test_each_nul(key, sizeof(key) - 1, dk_cb, &which);
+    ik_test_oversized("k=rsa; p=", "MFww", 1u << 20, "", dk_cb, &which);
+    which = 1;
+    ik_test_each_prefix(pol, sizeof(pol) - 1, dk_cb, &which);
+    ik_test_each_nul(pol, sizeof(pol) - 1, dk_cb, &which);
+    ik_test_oversized("o=~; r=", "a", 1u << 20, "@example.com", dk_cb, &which);
+    which = 2;
+    ik_test_each_nul(GOOD_SIG, strlen(GOOD_SIG), dk_cb, &which);
+    ik_test_oversized("DomainKey-Signature: a=rsa-sha1; d=example.com; s=s; h=from", ":to",
+                      1u << 20, "; b=dGVzdA==", dk_cb, &which);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(body_canon_simple),
     IK_TEST_CASE(body_canon_nofws),
@@ -891,6 +935,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(signature_bound),
     IK_TEST_CASE(state_errors),
     IK_TEST_CASE(oom_is_reported),
+    IK_TEST_CASE(dk_parsers_hostile_input),
 };
 
 int main(int argc, char **argv)

@@ -201,6 +201,46 @@ static void iprev_asks_again_for_unanswered_queries(void)
     teardown();
 }
 
+/* A pass through several PTR names with allocation number n failing for
+ * each n in turn: IK_ENOMEM from new, eval or the answers, never a crash,
+ * a leak or a wrong verdict. */
+static void iprev_survives_allocation_failures(void)
+{
+    setup();
+    ik_ip addr;
+    ASSERT_OK(ik_ip_parse(IK_STR_LIT("192.0.2.2"), &addr));
+    long ok_at = -1;
+    for (long fail = 0; fail < 1000 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_arena *a = ik_arena_new(&ta.al);
+        if (a == NULL)
+            continue;
+        ik_iprev *e = ik_iprev_new(a, &addr, 0);
+        ik_status st = e ? IK_OK : IK_ENOMEM;
+        ik_dns_query *q = NULL;
+        int rounds = 0;
+        while (st == IK_OK && (st = ik_iprev_eval(e, &q)) == IK_EAGAIN) {
+            ASSERT_TRUE(q != NULL && ++rounds < 5);
+            st = ik_resolver_answer_all(&R, a, q);
+        }
+        ik_ar ar;
+        ik_ar_init(&ar, IK_STR_LIT("mx.test"));
+        if (st == IK_OK)
+            st = ik_iprev_authres(a, e, &ar);
+        if (st == IK_OK) {
+            ASSERT_EQ(ik_iprev_get_result(e), IK_IPREV_PASS);
+            ASSERT_STR(ik_iprev_name(e), "mail.second.example");
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(ok_at > 0);
+    teardown();
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -213,6 +253,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(iprev_bounds_the_names_looked_up),
         IK_TEST_CASE(iprev_writes_authres),
         IK_TEST_CASE(iprev_asks_again_for_unanswered_queries),
+        IK_TEST_CASE(iprev_survives_allocation_failures),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -430,6 +430,35 @@ static void address_rejects_bad_arguments(void)
     ik_arena_free(a);
 }
 
+/* An address list with groups, comments and quoted parts, parsed in an
+ * arena whose allocation number n fails, for each n in turn: IK_ENOMEM,
+ * never a crash or a leak. */
+static void addr_survives_allocation_failures(void)
+{
+    static const char text[] =
+        "\"Alice, A.\" <alice@example.com> (home), team: bob@example.org,\r\n"
+        " \"c d\"@[192.0.2.1];, Eve <eve@ex.example>, undisclosed:;";
+    long ok_at = -1;
+    for (long fail = 0; fail < 500 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_arena *a = ik_arena_new(&ta.al);
+        if (a == NULL)
+            continue;
+        ik_addr_list l;
+        ik_status st =
+            ik_addr_parse(a, ik_str_make(text, sizeof(text) - 1), IK_ADDR_ADDRESS_LIST, NULL, &l);
+        if (st == IK_OK) {
+            ASSERT_EQ(l.n, 4);
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(ok_at > 0);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(address_plain_addr_spec),
     IK_TEST_CASE(address_name_addr_forms),
@@ -450,6 +479,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(address_truncations_never_crash),
     IK_TEST_CASE(address_survives_arena_exhaustion),
     IK_TEST_CASE(address_rejects_bad_arguments),
+    IK_TEST_CASE(addr_survives_allocation_failures),
 };
 
 int main(int argc, char **argv)

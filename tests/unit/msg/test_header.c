@@ -448,6 +448,97 @@ static void header_rejects_bad_arguments(void)
     ik_arena_free(a);
 }
 
+/* A header section split with allocation number n failing, for each n in
+ * turn, one-shot and fed byte by byte: IK_ENOMEM (sticky), never a crash
+ * or a leak. */
+static void hdr_survives_allocation_failures(void)
+{
+    static const char text[] = "Received: from a.example\r\n\tby b.example; Thu, 1 Jan 2026\r\n"
+                               "From: Alice <alice@example.com>\r\n"
+                               "Subject: a folded\r\n subject line\r\n"
+                               "bad line\r\n"
+                               "To: bob@example.org\r\n\r\nbody\r\n";
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        long ok_at = -1;
+        for (long fail = 0; fail < 500 && ok_at < 0; fail++) {
+            ik_test_alloc ta;
+            ik_test_alloc_init(&ta, fail);
+            ik_arena *a = ik_arena_new(&ta.al);
+            if (a == NULL)
+                continue;
+            ik_status st;
+            size_t n = 0, body = 0;
+            if (!bytewise) {
+                ik_hdr_field *f;
+                st = ik_hdr_parse_block(a, text, sizeof(text) - 1, NULL, &f, &n, &body);
+            } else {
+                ik_hdr_parser *p = NULL;
+                st = ik_hdr_parser_new(a, NULL, &p);
+                for (size_t i = 0; st == IK_OK && !ik_hdr_parser_done(p); i++) {
+                    ASSERT_TRUE(i < sizeof(text) - 1);
+                    st = ik_hdr_parser_feed(p, text + i, 1, NULL);
+                }
+                if (st == IK_OK)
+                    st = ik_hdr_parser_finish(p);
+                if (st == IK_OK) {
+                    (void)ik_hdr_parser_fields(p, &n);
+                    body = ik_hdr_parser_offset(p);
+                } else if (p != NULL) {
+                    /* the error is sticky */
+                    ASSERT_STATUS(ik_hdr_parser_status(p, NULL), st);
+                    ASSERT_STATUS(ik_hdr_parser_feed(p, "x", 1, NULL), st);
+                }
+            }
+            if (st == IK_OK) {
+                ASSERT_EQ(n, 5);
+                ASSERT_EQ(body, sizeof(text) - 1 - 6);
+                ok_at = fail;
+            } else {
+                ASSERT_STATUS(st, IK_ENOMEM);
+            }
+            ik_arena_free(a);
+        }
+        ASSERT_TRUE(ok_at > 0);
+    }
+}
+
+/* A header section over every prefix and with a NUL at each position, as
+ * exact-size heap copies, one-shot and fed in two pieces: a defined
+ * status, body offset within the input, no read past the length. */
+static void hdr_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_hdr_field *f;
+    size_t nf, body;
+    ik_status st = ik_hdr_parse_block(a, p, n, NULL, &f, &nf, &body);
+    ASSERT_OK(st);
+    ASSERT_TRUE(body <= n);
+    for (size_t i = 0; i < nf; i++)
+        ASSERT_TRUE(f[i].offset + f[i].raw.len <= n);
+    ik_hdr_opts strict = { .strict = 1 };
+    ik_hdr_parser *hp;
+    ASSERT_OK(ik_hdr_parser_new(a, &strict, &hp));
+    size_t half = n / 2, used = 0;
+    st = ik_hdr_parser_feed(hp, p, half, &used);
+    if (st == IK_OK && !ik_hdr_parser_done(hp))
+        st = ik_hdr_parser_feed(hp, p + half, n - half, &used);
+    if (st == IK_OK)
+        st = ik_hdr_parser_finish(hp);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX);
+    ik_arena_free(a);
+}
+
+static void header_prefixes_and_nuls_as_exact_copies(void)
+{
+    static const char h[] = "Received: from a.example\r\n\tby b.example; Thu, 1 Jan 2026\r\n"
+                            "From : Alice <alice@example.com>\n"
+                            "Subject: folded\r\n subject\r\n"
+                            "X-8bit: \xc3\xa9t\xc3\xa9\r\n\r\nbody\r\n";
+    ik_test_each_prefix(h, sizeof(h) - 1, hdr_cb, NULL);
+    ik_test_each_nul(h, sizeof(h) - 1, hdr_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(header_splits_simple_block),
     IK_TEST_CASE(header_keeps_folding_raw),
@@ -469,6 +560,8 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(header_value_nonempty),
     IK_TEST_CASE(header_survives_arena_exhaustion),
     IK_TEST_CASE(header_rejects_bad_arguments),
+    IK_TEST_CASE(hdr_survives_allocation_failures),
+    IK_TEST_CASE(header_prefixes_and_nuls_as_exact_copies),
 };
 
 int main(int argc, char **argv)

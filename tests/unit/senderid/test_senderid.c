@@ -7,6 +7,7 @@
 
 #include "ik_test.h"
 #include "inkan/arena.h"
+#include "inkan/buf.h"
 #include "inkan/dns.h"
 #include "inkan/header.h"
 #include "inkan/ip.h"
@@ -407,6 +408,109 @@ static void senderid_rejects_bad_arguments(void)
     ik_arena_free(a);
 }
 
+/* Like one_record_resolve, but an allocation failure is IK_ENOMEM. */
+static ik_status oom_record_resolve(void *self, ik_arena *a, ik_dns_query *q)
+{
+    one_record *o = self;
+    o->calls++;
+    if ((q->answer = ik_dns_answer_new(a, IK_DNS_NODATA)) == NULL)
+        return IK_ENOMEM;
+    if (q->type != IK_DNS_T_TXT)
+        return IK_OK;
+    uint8_t rd[256];
+    size_t n = strlen(o->txt);
+    rd[0] = (uint8_t)n;
+    memcpy(rd + 1, o->txt, n);
+    q->answer->status = IK_DNS_OK;
+    return ik_dns_answer_add_rdata(a, q->answer, IK_DNS_T_TXT, 60, rd, n + 1);
+}
+
+static const ik_resolver_ops oom_record_ops = { "test", oom_record_resolve, NULL, NULL, NULL, NULL,
+                                                NULL };
+
+/* The blocking check (PRA selection, the record lookup, evaluation and the
+ * A-R text) in an arena whose allocation number n fails, for each n in
+ * turn: IK_ENOMEM, never a crash, a leak or a wrong verdict. */
+static void senderid_survives_allocation_failures(void)
+{
+    static const char h[] = "Resent-From: fwd@fwd.example\r\nFrom: a@example.com\r\n\r\n";
+    ik_arena *big = ik_arena_new(NULL);
+    ik_hdr_field *f;
+    size_t n, body;
+    ASSERT_OK(ik_hdr_parse_block(big, h, sizeof h - 1, NULL, &f, &n, &body));
+    long ok_at = -1;
+    for (long fail = 0; fail < 1000 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_arena *a = ik_arena_new(&ta.al);
+        if (a == NULL)
+            continue;
+        ik_senderid_params p = pra_params(f, n, "2001:db8::5");
+        one_record rec = { "spf2.0/pra ip6:2001:db8::/32 -all", 0 };
+        ik_resolver res = { &oom_record_ops, &rec };
+        ik_senderid_outcome o;
+        ik_status st = ik_senderid_check(a, &p, &res, &o);
+        if (st == IK_OK) {
+            ASSERT_EQ(o.result, IK_SPF_PASS);
+            ASSERT_STR(o.pra.field_name, "resent-from");
+            ik_str ar = ik_senderid_authres(a, &o);
+            if (ar.p != NULL) {
+                ASSERT_STR(ar, "sender-id=pass header.resent-from=fwd@fwd.example");
+                ok_at = fail;
+            }
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(ok_at > 0);
+    ik_arena_free(big);
+}
+
+/* Found by fuzz/pra: a From address of a few KiB (quoted-pairs double when
+ * escaped) overflowed the A-R builder's bound, and ik_senderid_authres
+ * returned NULL, which callers read as OOM.  An over-long address is now
+ * left out with a comment; the text is never NULL but for OOM. */
+static void authres_survives_an_overlong_address(void)
+{
+    ik_arena *a = ik_arena_new(NULL);
+    ik_buf h;
+    ik_buf_init(&h, a, 0);
+    ik_buf_append_c(&h, "From: \"");
+    for (int i = 0; i < 1100; i++)
+        ik_buf_append_c(&h, "\\\\");
+    /* A TAB inside the quotes: the value must be quoted again, and every
+     * backslash escaped, doubling its length. */
+    ik_buf_append_c(&h, "\tx\"@example.com\r\n\r\n");
+    ASSERT_OK(ik_buf_error(&h));
+    ik_hdr_field *f;
+    size_t n, body;
+    ASSERT_OK(ik_hdr_parse_block(a, h.p, h.len, NULL, &f, &n, &body));
+    ik_senderid_outcome o;
+    memset(&o, 0, sizeof o);
+    o.scope = IK_SPF_SCOPE_PRA;
+    ASSERT_OK(ik_pra_select(a, f, n, &o.pra));
+    ASSERT_EQ(o.pra.reason, IK_PRA_FOUND);
+    o.result = IK_SPF_PERMERROR;
+    o.evaluated = 1;
+    ik_buf prob;
+    ik_buf_init(&prob, a, 0);
+    for (int i = 0; i < 3000; i++)
+        ik_buf_putc(&prob, i % 2 ? '(' : '\\');
+    o.problem = ik_buf_str(&prob);
+    ik_str ar = ik_senderid_authres(a, &o);
+    ASSERT_TRUE(ar.p != NULL);
+    ASSERT_TRUE(memmem(ar.p, ar.len, "(address too long to report)", 28) != NULL);
+    ASSERT_TRUE(memchr(ar.p, '\r', ar.len) == NULL && memchr(ar.p, '\n', ar.len) == NULL);
+    /* The mfrom scope likewise. */
+    o.scope = IK_SPF_SCOPE_MFROM;
+    o.identity = ik_str_make(h.p + 6, h.len - 10);
+    ar = ik_senderid_authres(a, &o);
+    ASSERT_TRUE(ar.p != NULL);
+    ASSERT_TRUE(memmem(ar.p, ar.len, "sender-id=permerror (address too long", 37) != NULL);
+    ik_arena_free(a);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(pra_from_alone_is_step4),
     IK_TEST_CASE(pra_sender_wins_over_from_step3),
@@ -429,6 +533,8 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(senderid_mfrom_scope_checks_mail_from),
     IK_TEST_CASE(senderid_blocking_check_with_a_resolver),
     IK_TEST_CASE(senderid_rejects_bad_arguments),
+    IK_TEST_CASE(senderid_survives_allocation_failures),
+    IK_TEST_CASE(authres_survives_an_overlong_address),
 };
 
 int main(int argc, char **argv)

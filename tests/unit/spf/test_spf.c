@@ -1420,6 +1420,63 @@ static void received_spf_escapes_hostile_values(void)
     ik_arena_free(a);
 }
 
+/* Records and macro-strings with a NUL at each position, over every prefix
+ * (macros) and oversized: IK_OK or IK_ESYNTAX/IK_ELIMIT with a problem,
+ * never a read past the length (exact-size copies). */
+static void spf_record_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_spf_record *r;
+    ik_str problem = IK_STR_NULL;
+    ik_status st = ik_spf_record_parse(a, ik_str_make(p, n), &r, &problem);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(problem.len > 0);
+    ik_arena_free(a);
+}
+
+static void spf_macro_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_spf_macro_env env;
+    memset(&env, 0, sizeof(env));
+    env.sender = IK_STR_LIT("strong-bad@email.example.com");
+    env.local = IK_STR_LIT("strong-bad");
+    env.sender_domain = IK_STR_LIT("email.example.com");
+    env.domain = IK_STR_LIT("email.example.com");
+    ASSERT_OK(ik_ip_parse(IK_STR_LIT("2001:db8::cb01"), &env.ip));
+    env.helo = IK_STR_LIT("mx.example.org");
+    env.receiver = IK_STR_LIT("mx.example.net");
+    env.now = 1700000000;
+    for (int explain = 0; explain < 2; explain++) {
+        ik_str out = IK_STR_NULL, problem = IK_STR_NULL;
+        ik_status st =
+            ik_spf_macro_expand(a, ik_str_make(p, n), &env, explain, !explain, &out, &problem);
+        ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+        if (st == IK_ESYNTAX)
+            ASSERT_TRUE(problem.len > 0);
+        if (st == IK_OK && !explain)
+            ASSERT_TRUE(out.len <= 253);
+    }
+    ik_arena_free(a);
+}
+
+static void record_and_macro_hostile_input(void)
+{
+    static const char rec[] = "v=spf1 a:%{d2}.example.com/24//64 ip4:192.0.2.0/24 "
+                              "ip6:2001:db8::/32 include:x.example.com exp=e.%{d} -all";
+    static const char mac[] = "%{ir}.%{v}._spf.%{d2}.%{l1r-}.%{o}.%{s}.%{p}.%{h}%%%_%-x";
+    ik_test_each_nul(rec, sizeof(rec) - 1, spf_record_cb, NULL);
+    ik_test_oversized("v=spf1", " ip4:192.0.2.1", 1u << 20, " -all", spf_record_cb, NULL);
+    ik_test_oversized("v=spf1 a:", "x", 1u << 20, " -all", spf_record_cb, NULL);
+    ik_test_each_prefix(mac, sizeof(mac) - 1, spf_macro_cb, NULL);
+    ik_test_each_nul(mac, sizeof(mac) - 1, spf_macro_cb, NULL);
+    ik_test_oversized("", "%{ir}.", 1u << 16, "example.com", spf_macro_cb, NULL);
+    ik_test_oversized("%{d", "9", 1u << 16, "r}", spf_macro_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(record_parses_every_mechanism_and_modifier),
     IK_TEST_CASE(record_parse_is_case_insensitive),
@@ -1461,6 +1518,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(api_misuse_is_reported),
     IK_TEST_CASE(received_spf_header_is_folded_and_complete),
     IK_TEST_CASE(received_spf_escapes_hostile_values),
+    IK_TEST_CASE(record_and_macro_hostile_input),
 };
 
 int main(int argc, char **argv)

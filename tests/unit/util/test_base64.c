@@ -1,6 +1,7 @@
 /*
  * test_base64.c - base64 strict and tolerant decoding, encoding, bounds.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ik_test.h"
@@ -113,6 +114,31 @@ static void base64_arena_decode_survives_oom(void)
     }
 }
 
+/* Every prefix and a NUL at each position of a long encoding, both
+ * decoders: a defined status, never a read or write past a length. */
+static void b64_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    for (unsigned flags = 0; flags < 2; flags++) {
+        size_t cap = ik_base64_decoded_max(n), outlen = 0;
+        unsigned char *out = malloc(cap ? cap : 1);
+        ik_status st = ik_base64_decode(p, n, flags ? IK_BASE64_TOLERANT : IK_BASE64_STRICT, out,
+                                        cap, &outlen);
+        ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX);
+        if (st == IK_OK)
+            ASSERT_TRUE(outlen <= cap);
+        free(out);
+    }
+}
+
+static void base64_hostile_input(void)
+{
+    static const char enc[] = "TWFu IGlz\r\n\tIGRpc3Rp bmd1aXNoZWQ=";
+    ik_test_each_prefix(enc, sizeof(enc) - 1, b64_cb, NULL);
+    ik_test_each_nul(enc, sizeof(enc) - 1, b64_cb, NULL);
+    ik_test_oversized("", "QUJD", 1u << 20, "=", b64_cb, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -122,6 +148,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(base64_respects_output_capacity),
         IK_TEST_CASE(base64_all_bytes_roundtrip_via_buf_and_arena),
         IK_TEST_CASE(base64_arena_decode_survives_oom),
+        IK_TEST_CASE(base64_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -110,6 +110,60 @@ static void taglist_truncated_input_at_every_length(void)
     }
 }
 
+/* A DKIM-Signature-shaped list parsed in an arena whose allocation number n
+ * fails, for each n in turn: IK_ENOMEM, never a crash or a leak. */
+static void taglist_survives_allocation_failures(void)
+{
+    static const char text[] = "v=1; a=rsa-sha256; d=example.net; s=brisbane; c=simple;"
+                               " q=dns/txt; i=@eng.example.net; h=from:to:subject; bh=AAAA;"
+                               " b=dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZ";
+    long ok_at = -1;
+    for (long fail = 0; fail < 200 && ok_at < 0; fail++) {
+        ik_test_alloc ta;
+        ik_test_alloc_init(&ta, fail);
+        ik_arena *a = ik_arena_new(&ta.al);
+        if (a == NULL)
+            continue;
+        ik_taglist l;
+        ik_str problem;
+        ik_status st = ik_taglist_parse(a, ik_str_make(text, sizeof(text) - 1), 0, 0, &l, &problem);
+        if (st == IK_OK) {
+            ASSERT_EQ(l.n, 10);
+            ASSERT_STR(ik_tag_value_nows(a, ik_taglist_get(&l, "b", 0)->value),
+                       "dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZ");
+            ok_at = fail;
+        } else {
+            ASSERT_STATUS(st, IK_ENOMEM);
+        }
+        ik_arena_free(a);
+    }
+    ASSERT_TRUE(ok_at > 0);
+}
+
+/* A NUL at each position and oversized lists: a defined status, never a
+ * read past the length (exact-size copies). */
+static void taglist_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_arena *a = ik_arena_new(NULL);
+    ik_taglist l;
+    ik_str problem = IK_STR_NULL;
+    ik_status st =
+        ik_taglist_parse(a, ik_str_make(p, n), IK_TAGLIST_STRICT_VALUES, 0, &l, &problem);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX || st == IK_ELIMIT);
+    if (st == IK_ESYNTAX)
+        ASSERT_TRUE(problem.len > 0);
+    ik_arena_free(a);
+}
+
+static void taglist_nul_and_oversized_input(void)
+{
+    static const char t[] = "v=1; a=rsa-sha256;\r\n d=example.net; b=AbC d+/=";
+    ik_test_each_nul(t, sizeof(t) - 1, taglist_cb, NULL);
+    ik_test_oversized("", "x=1;", 1u << 20, "", taglist_cb, NULL);
+    ik_test_oversized("b=", "AAAA\r\n ", 1u << 20, "", taglist_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(taglist_parses_dkim_signature_shape),
     IK_TEST_CASE(taglist_empty_value_and_trailing_semicolon),
@@ -118,6 +172,8 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(taglist_nul_byte_does_not_end_input),
     IK_TEST_CASE(taglist_bounds_tag_count),
     IK_TEST_CASE(taglist_truncated_input_at_every_length),
+    IK_TEST_CASE(taglist_survives_allocation_failures),
+    IK_TEST_CASE(taglist_nul_and_oversized_input),
 };
 
 int main(int argc, char **argv)

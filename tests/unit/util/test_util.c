@@ -223,6 +223,31 @@ static void ip_reverse_and_dotted_names(void)
     ASSERT_CSTR(buf, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.e.b.a.b.e.f.a.c.ip6.arpa");
 }
 
+/* Address parsing over every prefix, a NUL at each position and oversized
+ * text: IK_OK or IK_ESYNTAX, never a read past the length. */
+static void ip_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    ik_ip ip;
+    unsigned plen;
+    ik_status st = ik_ip_parse(ik_str_make(p, n), &ip);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX);
+    st = ik_ip_parse_prefix(ik_str_make(p, n), &ip, &plen);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX);
+}
+
+static void ip_parse_hostile_input(void)
+{
+    static const char *const good[] = { "2001:db8:0:0:1:0:0:1/64", "::ffff:192.0.2.1",
+                                        "192.0.2.0/24", "fe80::1:2:3:4" };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        ik_test_each_prefix(good[i], strlen(good[i]), ip_cb, NULL);
+        ik_test_each_nul(good[i], strlen(good[i]), ip_cb, NULL);
+    }
+    ik_test_oversized("192.0.2.", "1", 1u << 16, "", ip_cb, NULL);
+    ik_test_oversized("2001:db8", ":0", 1u << 16, "", ip_cb, NULL);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(arena_allocates_and_frees_everything),
     IK_TEST_CASE(arena_limit_refuses_growth),
@@ -235,6 +260,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(ip_formats_rfc5952),
     IK_TEST_CASE(ip_prefix_match_and_unmap),
     IK_TEST_CASE(ip_reverse_and_dotted_names),
+    IK_TEST_CASE(ip_parse_hostile_input),
 };
 
 int main(int argc, char **argv)

@@ -770,6 +770,31 @@ static void verify_survives_allocation_failures(void)
     teardown();
 }
 
+/* Method lists over every prefix, a NUL at each position and an oversized
+ * list: IK_OK or IK_ESYNTAX naming a bad word inside the input. */
+static void methods_cb(const char *p, size_t n, void *ud)
+{
+    (void)ud;
+    unsigned m = 0;
+    ik_str bad = IK_STR_NULL;
+    ik_status st = ik_verify_methods_parse(ik_str_make(p, n), &m, &bad);
+    ASSERT_TRUE(st == IK_OK || st == IK_ESYNTAX);
+    if (st == IK_ESYNTAX && bad.len > 0)
+        ASSERT_TRUE(bad.p >= p && bad.p + bad.len <= p + n);
+}
+
+static void verify_methods_parse_hostile_input(void)
+{
+    static const char l[] = "spf,iprev, sender-id,dkim,domainkeys,dkim-adsp,adsp,dmarc,arc,all";
+    unsigned m = 0;
+    ASSERT_OK(ik_verify_methods_parse(IK_STR_LIT(l), &m, NULL));
+    ASSERT_EQ(m, IK_VERIFY_ALL);
+    ik_test_each_prefix(l, sizeof(l) - 1, methods_cb, NULL);
+    ik_test_each_nul(l, sizeof(l) - 1, methods_cb, NULL);
+    ik_test_oversized("spf", ",dkim", 1u << 20, "", methods_cb, NULL);
+    ik_test_oversized("", "x", 1u << 20, "", methods_cb, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -786,6 +811,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(verify_calls_out_of_order_are_refused),
         IK_TEST_CASE(verify_methods_select_and_imply),
         IK_TEST_CASE(verify_survives_allocation_failures),
+        IK_TEST_CASE(verify_methods_parse_hostile_input),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }
