@@ -59,8 +59,9 @@ static int dot_atom(ik_str v)
                 return 0;
             continue;
         }
+        /* c != 0: strchr finds the terminating NUL of its set. */
         if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL)
+            || (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL))
             continue;
         return 0;
     }

@@ -454,6 +454,39 @@ static void authres_parse_hostile_input(void)
     ik_test_oversized("mx.example.org; spf=pass (", "((", 1u << 16, ")", ar_parse_cb, NULL);
 }
 
+/* Found by fuzz/verify: a From local part with a NUL byte (a DomainKeys
+ * header.from) was written bare, NUL included, because strchr() finds the
+ * terminating NUL of its character set.  Control bytes in an address now
+ * make it quoted, with each one replaced by a space. */
+static void authres_format_never_writes_a_nul_or_control(void)
+{
+    setup();
+    static const char *const bad[] = { "al\0ice@example.com", "al\rice@example.com",
+                                       "alice@exa\nmple.com", "\x01@example.com",
+                                       "al\x7fice@example.com" };
+    static const size_t len[] = { 18, 18, 18, 13, 18 };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ik_ar ar;
+        ik_ar_init(&ar, IK_STR_LIT("mx.example.org"));
+        ik_ar_result *r = ik_ar_add(A, &ar, IK_STR_LIT("domainkeys"), IK_STR_LIT("fail"));
+        ASSERT_OK(ik_ar_add_prop(A, r, IK_STR_LIT("header"), IK_STR_LIT("from"),
+                                 ik_str_make(bad[i], len[i])));
+        ik_str out;
+        ASSERT_OK(ik_ar_format(A, &ar, "Authentication-Results", &out));
+        for (size_t k = 0; k < out.len; k++) {
+            unsigned char c = (unsigned char)out.p[k];
+            if (c == '\r')
+                ASSERT_TRUE(k + 2 < out.len && out.p[k + 1] == '\n' && out.p[k + 2] == ' ');
+            else if (c == '\n')
+                ASSERT_TRUE(k > 0 && out.p[k - 1] == '\r');
+            else
+                ASSERT_TRUE(c >= 0x20 && c != 0x7f);
+        }
+        ASSERT_TRUE(memmem(out.p, out.len, "header.from=\"", 13) != NULL);
+    }
+    ik_arena_free(A);
+}
+
 int main(int argc, char **argv)
 {
     static const ik_test_case cases[] = {
@@ -475,6 +508,7 @@ int main(int argc, char **argv)
         IK_TEST_CASE(authres_merge_builds_one_payload),
         IK_TEST_CASE(authres_survives_allocation_failures),
         IK_TEST_CASE(authres_parse_hostile_input),
+        IK_TEST_CASE(authres_format_never_writes_a_nul_or_control),
     };
     return ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }
