@@ -40,13 +40,6 @@ typedef struct asig {
     const char *why;
 } asig;
 
-typedef struct atap {
-    int canon;
-    ik_hash_alg alg;
-    uint64_t limit;
-    size_t tap;
-} atap;
-
 enum { V_HEADERS, V_BODY, V_EOM, V_DONE };
 
 struct ik_arc_verifier {
@@ -63,9 +56,8 @@ struct ik_arc_verifier {
     asig as[IK_ARC_MAX_INSTANCES + 1];
     akey keys[2 * IK_ARC_MAX_INSTANCES];
     size_t nkeys;
-    atap taps[2 * IK_ARC_MAX_INSTANCES];
-    size_t ntaps;
-    ik_dkim_body *body[2];
+    ik__dkim_tap taps[2 * IK_ARC_MAX_INSTANCES];
+    ik__dkim_bodyset bs; /* taps is its storage */
     ik_buf scratch;
     ik_arc_result res;
     ik_arc_set_info *sets;
@@ -77,6 +69,8 @@ ik_arc_verifier *ik_arc_verify_new(ik_arena *a, const ik_arc_verify_config *cfg)
     if (v == NULL)
         return NULL;
     v->a = a;
+    v->bs.taps = v->taps;
+    v->bs.cap = sizeof(v->taps) / sizeof(v->taps[0]);
     if (cfg != NULL)
         v->cfg = *cfg;
     if (v->cfg.min_rsa_bits == 0)
@@ -128,30 +122,12 @@ static ik_status add_tap(ik_arc_verifier *v, asig *s)
 {
     const ik_arc_sig *g = &s->f->sig;
     int canon = (int)g->bcanon;
-    ik_hash_alg alg = ik_dkim_alg_hash(g->alg);
     uint64_t limit = g->has_l ? g->l : IK_DKIM_NO_LIMIT;
-    for (size_t i = 0; i < v->ntaps; i++) {
-        if (v->taps[i].canon == canon && v->taps[i].alg == alg && v->taps[i].limit == limit) {
-            s->canon = canon;
-            s->tap = v->taps[i].tap;
-            return IK_OK;
-        }
-    }
-    if (v->ntaps == sizeof(v->taps) / sizeof(v->taps[0]))
-        return IK_ELIMIT;
-    if (v->body[canon] == NULL) {
-        v->body[canon] = ik_dkim_body_new(v->a, (ik_dkim_canon)canon);
-        if (v->body[canon] == NULL)
-            return IK_ENOMEM;
-    }
-    size_t tap;
-    ik_status st = ik_dkim_body_add_hash(v->body[canon], alg, limit, &tap);
-    if (st != IK_OK)
-        return st;
-    v->taps[v->ntaps++] = (atap){ canon, alg, limit, tap };
-    s->canon = canon;
-    s->tap = tap;
-    return IK_OK;
+    ik_status st =
+        ik__dkim_bodyset_tap(&v->bs, v->a, canon, ik_dkim_alg_hash(g->alg), limit, &s->tap);
+    if (st == IK_OK)
+        s->canon = canon;
+    return st;
 }
 
 static ik_status find_key(ik_arc_verifier *v, asig *s, ik_dns_query **pending)
@@ -347,14 +323,7 @@ ik_status ik_arc_verify_body(ik_arc_verifier *v, const void *p, size_t len)
 {
     if (v->state != V_BODY)
         return IK_ESTATE;
-    for (int c = 0; c < 2; c++) {
-        if (v->body[c] == NULL)
-            continue;
-        ik_status st = ik_dkim_body_update(v->body[c], p, len);
-        if (st != IK_OK)
-            return st;
-    }
-    return IK_OK;
+    return ik__dkim_bodyset_update(&v->bs, p, len);
 }
 
 static ik_status resolve_key(ik_arc_verifier *v, akey *k)
@@ -425,13 +394,13 @@ static ik_status evaluate(ik_arc_verifier *v, asig *s, int is_ams)
     }
     ik_hash_alg halg = ik_dkim_alg_hash(g->alg);
     if (is_ams) {
-        uint64_t blen = ik_dkim_body_length(v->body[s->canon]);
+        uint64_t blen = ik_dkim_body_length(v->bs.body[s->canon]);
         if (g->has_l && g->l > blen) {
             s->why = "l= is larger than the body";
             return IK_OK;
         }
         unsigned char bh[IK_HASH_MAX_SIZE];
-        st = ik_dkim_body_digest(v->body[s->canon], s->tap, bh);
+        st = ik_dkim_body_digest(v->bs.body[s->canon], s->tap, bh);
         if (st != IK_OK)
             return st;
         if (g->bh.len != ik_hash_size(halg) || memcmp(bh, g->bh.p, g->bh.len) != 0) {
@@ -495,13 +464,9 @@ ik_status ik_arc_verify_eom(ik_arc_verifier *v, ik_dns_query **queries)
             return st;
     }
     if (v->state == V_BODY) {
-        for (int c = 0; c < 2; c++) {
-            if (v->body[c] == NULL)
-                continue;
-            ik_status st = ik_dkim_body_final(v->body[c]);
-            if (st != IK_OK)
-                return st;
-        }
+        ik_status st = ik__dkim_bodyset_final(&v->bs);
+        if (st != IK_OK)
+            return st;
         v->state = V_EOM;
     }
     if (v->state == V_DONE)

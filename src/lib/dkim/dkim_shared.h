@@ -47,6 +47,36 @@ ik_status ik__dkim_keyrec_parse(ik_arena *a, ik_dkim_keyrec *r);
  */
 ik_status ik__dkim_keyrec_key(ik_arena *a, const ik_dkim_keyrec *r, ik_dkim_key *key, ik_str *why);
 
+/*
+ * The body hashes one verifier needs (RFC 6376 3.7 step 2 / RFC 8617 5.2):
+ * one canonicalizer per body canonicalization, one hash tap per distinct
+ * (canonicalization, algorithm, l=), so a body is read once however many
+ * signatures it carries.  taps is caller storage of cap entries.
+ */
+typedef struct ik__dkim_tap {
+    int canon;
+    ik_hash_alg alg;
+    uint64_t limit;
+    size_t tap;
+} ik__dkim_tap;
+
+typedef struct ik__dkim_bodyset {
+    ik_dkim_body *body[2]; /* by ik_dkim_canon; NULL until needed */
+    ik__dkim_tap *taps;
+    size_t ntaps, cap;
+} ik__dkim_bodyset;
+
+/*
+ * The tap for (canon, alg, limit), added if new; *tap indexes
+ * body[canon].  IK_ELIMIT when cap taps exist, IK_ENOMEM.
+ */
+ik_status ik__dkim_bodyset_tap(ik__dkim_bodyset *b, ik_arena *a, int canon, ik_hash_alg alg,
+                               uint64_t limit, size_t *tap);
+/* Feeds body bytes to every canonicalizer in use. */
+ik_status ik__dkim_bodyset_update(ik__dkim_bodyset *b, const void *p, size_t len);
+/* Ends the body for every canonicalizer in use. */
+ik_status ik__dkim_bodyset_final(ik__dkim_bodyset *b);
+
 /* RFC 6376 3.5 d= / s= syntax (sub-domain labels). */
 int ik__dkim_domain_ok(ik_str d, int allow_underscore);
 

@@ -39,17 +39,10 @@ typedef struct vsig {
     int active;       /* waiting for key and body */
     int sha1_refused; /* rsa-sha1 under the RFC 8301 policy */
     unsigned char hdigest[IK_HASH_MAX_SIZE];
-    int canon; /* index into v->body */
+    int canon; /* index into v->bs.body */
     size_t tap;
     vkey *key;
 } vsig;
-
-typedef struct vtap {
-    int canon;
-    ik_hash_alg alg;
-    uint64_t limit;
-    size_t tap;
-} vtap;
 
 enum { V_HEADERS, V_BODY, V_EOM, V_DONE };
 
@@ -65,9 +58,8 @@ struct ik_dkim_verifier {
     size_t nsigs;
     vkey *keys;
     size_t nkeys;
-    vtap taps[2 * 8];
-    size_t ntaps;
-    ik_dkim_body *body[2];
+    ik__dkim_tap taps[2 * 8];
+    ik__dkim_bodyset bs; /* taps is its storage */
     ik_buf scratch;
 };
 
@@ -77,6 +69,8 @@ ik_dkim_verifier *ik_dkim_verify_new(ik_arena *a, const ik_dkim_verify_config *c
     if (v == NULL)
         return NULL;
     v->a = a;
+    v->bs.taps = v->taps;
+    v->bs.cap = sizeof(v->taps) / sizeof(v->taps[0]);
     if (cfg != NULL)
         v->cfg = *cfg;
     if (v->cfg.max_signatures == 0)
@@ -128,30 +122,12 @@ static void set_result(ik_dkim_verifier *v, vsig *s, ik_dkim_result r, const cha
 static ik_status add_tap(ik_dkim_verifier *v, vsig *s)
 {
     int canon = (int)s->sig.bcanon;
-    ik_hash_alg alg = ik_dkim_alg_hash(s->sig.alg);
     uint64_t limit = s->sig.has_l ? s->sig.l : IK_DKIM_NO_LIMIT;
-    for (size_t i = 0; i < v->ntaps; i++) {
-        if (v->taps[i].canon == canon && v->taps[i].alg == alg && v->taps[i].limit == limit) {
-            s->canon = canon;
-            s->tap = v->taps[i].tap;
-            return IK_OK;
-        }
-    }
-    if (v->ntaps == sizeof(v->taps) / sizeof(v->taps[0]))
-        return IK_ELIMIT;
-    if (v->body[canon] == NULL) {
-        v->body[canon] = ik_dkim_body_new(v->a, (ik_dkim_canon)canon);
-        if (v->body[canon] == NULL)
-            return IK_ENOMEM;
-    }
-    size_t tap;
-    ik_status st = ik_dkim_body_add_hash(v->body[canon], alg, limit, &tap);
-    if (st != IK_OK)
-        return st;
-    v->taps[v->ntaps++] = (vtap){ canon, alg, limit, tap };
-    s->canon = canon;
-    s->tap = tap;
-    return IK_OK;
+    ik_status st =
+        ik__dkim_bodyset_tap(&v->bs, v->a, canon, ik_dkim_alg_hash(s->sig.alg), limit, &s->tap);
+    if (st == IK_OK)
+        s->canon = canon;
+    return st;
 }
 
 static ik_status find_key(ik_dkim_verifier *v, vsig *s, ik_dns_query **pending)
@@ -308,14 +284,7 @@ ik_status ik_dkim_verify_body(ik_dkim_verifier *v, const void *p, size_t len)
 {
     if (v->state != V_BODY)
         return IK_ESTATE;
-    for (int c = 0; c < 2; c++) {
-        if (v->body[c] == NULL)
-            continue;
-        ik_status st = ik_dkim_body_update(v->body[c], p, len);
-        if (st != IK_OK)
-            return st;
-    }
-    return IK_OK;
+    return ik__dkim_bodyset_update(&v->bs, p, len);
 }
 
 /* RFC 4871 3.6.1 g=: the local-part of i= against a pattern with at most
@@ -404,7 +373,7 @@ static ik_status evaluate(ik_dkim_verifier *v, vsig *s)
     ik_status st = resolve_key(v, k);
     if (st != IK_OK)
         return st;
-    s->res.body_length = ik_dkim_body_length(v->body[s->canon]);
+    s->res.body_length = ik_dkim_body_length(v->bs.body[s->canon]);
     if (k->nrecs == 0 && (k->err == IK_DKIM_TEMPERROR || !s->sha1_refused)) {
         set_result(v, s, k->err, "%.*s", ik_str_c(k->why));
         return IK_OK;
@@ -457,7 +426,7 @@ static ik_status evaluate(ik_dkim_verifier *v, vsig *s)
             }
             s->res.body_truncated = s->sig.has_l && s->sig.l < s->res.body_length;
             unsigned char bh[IK_HASH_MAX_SIZE];
-            st = ik_dkim_body_digest(v->body[s->canon], s->tap, bh);
+            st = ik_dkim_body_digest(v->bs.body[s->canon], s->tap, bh);
             if (st != IK_OK)
                 return st;
             if (s->sig.bh.len != ik_hash_size(halg) || memcmp(bh, s->sig.bh.p, s->sig.bh.len)) {
@@ -494,13 +463,9 @@ ik_status ik_dkim_verify_eom(ik_dkim_verifier *v, ik_dns_query **queries)
             return st;
     }
     if (v->state == V_BODY) {
-        for (int c = 0; c < 2; c++) {
-            if (v->body[c] == NULL)
-                continue;
-            ik_status st = ik_dkim_body_final(v->body[c]);
-            if (st != IK_OK)
-                return st;
-        }
+        ik_status st = ik__dkim_bodyset_final(&v->bs);
+        if (st != IK_OK)
+            return st;
         v->state = V_EOM;
     }
     if (v->state == V_DONE)
