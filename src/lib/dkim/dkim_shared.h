@@ -3,7 +3,8 @@
  *
  * ARC (src/lib/arc) signs and verifies with DKIM's canonicalization and
  * header selection (RFC 8617 4.1.2, 4.1.3 import RFC 6376 3.4, 3.7 and
- * 5.4.2), so it uses these instead of copying them.  Nothing else from
+ * 5.4.2), so it uses these instead of copying them; DomainKeys
+ * (src/lib/domainkeys) shares the header field, line-end and domain helpers.  Nothing else from
  * dkim_int.h is visible outside src/lib/dkim; keep this list short and
  * stable, since DKIM2 will replace ARC and others tune DKIM for speed.
  */

@@ -25,7 +25,7 @@ const char *ik_dk_canon_name(ik_dk_canon c)
 
 ik_status ik_dk_canon_header(ik_dk_canon c, ik_str field, ik_buf *out)
 {
-    field = ik__dk_strip_eol(field);
+    field = ik__dkim_strip_eol(field);
     if (c == IK_DK_CANON_SIMPLE) {
         ik_buf_append(out, field.p, field.len);
     } else {

@@ -4,25 +4,18 @@
 #ifndef IK_DK_INT_H
 #define IK_DK_INT_H
 
+#include "dkim/dkim_shared.h"
 #include "inkan/domainkeys.h"
 
-/* A header field as kept by the verifier and the signer. */
-typedef struct ik__dk_hdr {
-    ik_str raw;  /* whole field without the final CRLF (arena copy) */
-    ik_str name; /* view into raw: before ':', trailing WSP removed */
-} ik__dk_hdr;
-
-/* Splits raw into name; IK_ESYNTAX without a ':' or with an empty name. */
-ik_status ik__dk_hdr_init(ik__dk_hdr *h, ik_str raw);
-
-/* Strips one final CRLF (or LF) from a raw field. */
-ik_str ik__dk_strip_eol(ik_str field);
+/*
+ * Header fields, end-of-line stripping and d=/s= syntax are DKIM's
+ * (dkim_shared.h: ik__dkim_hdr, ik__dkim_hdr_init, ik__dkim_strip_eol,
+ * ik__dkim_domain_ok); DomainKeys keeps fields the same way.
+ */
+typedef ik__dkim_hdr ik__dk_hdr;
 
 /* Appends a copy of raw to a growing header array (arena). */
 ik_status ik__dk_hdr_push(ik_arena *a, ik__dk_hdr **arr, size_t *n, size_t *cap, ik_str raw);
-
-/* RFC 1035 / RFC 5321 sub-domain syntax; selectors may hold "_". */
-int ik__dk_domain_ok(ik_str d, int selector);
 
 /* d is sub equal to dom or a subdomain of it (ASCII case-insensitive). */
 int ik__dk_domain_within(ik_str sub, ik_str dom);

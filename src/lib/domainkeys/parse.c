@@ -41,35 +41,6 @@ const char *ik_dk_policy_verdict_name(ik_dk_policy_verdict v)
     return "unknown";
 }
 
-static int is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-ik_str ik__dk_strip_eol(ik_str f)
-{
-    if (f.len >= 2 && f.p[f.len - 2] == '\r' && f.p[f.len - 1] == '\n')
-        f.len -= 2;
-    else if (f.len >= 1 && f.p[f.len - 1] == '\n')
-        f.len -= 1;
-    return f;
-}
-
-ik_status ik__dk_hdr_init(ik__dk_hdr *h, ik_str raw)
-{
-    long colon = ik_str_chr(raw, ':');
-    if (colon <= 0)
-        return IK_ESYNTAX;
-    size_t n = (size_t)colon;
-    while (n > 0 && (raw.p[n - 1] == ' ' || raw.p[n - 1] == '\t'))
-        n--;
-    if (n == 0)
-        return IK_ESYNTAX;
-    h->raw = raw;
-    h->name = ik_str_make(raw.p, n);
-    return IK_OK;
-}
-
 ik_str ik__dk_hdr_value(const ik__dk_hdr *h)
 {
     long colon = ik_str_chr(h->raw, ':');
@@ -92,36 +63,10 @@ ik_status ik__dk_hdr_push(ik_arena *a, ik__dk_hdr **arr, size_t *n, size_t *cap,
     ik_str copy = ik_arena_strdup_str(a, raw);
     if (copy.p == NULL)
         return IK_ENOMEM;
-    ik_status st = ik__dk_hdr_init(&(*arr)[*n], copy);
+    ik_status st = ik__dkim_hdr_init(&(*arr)[*n], copy);
     if (st == IK_OK)
         (*n)++;
     return st;
-}
-
-int ik__dk_domain_ok(ik_str d, int selector)
-{
-    /* Labels of letters, digits and hyphens (RFC 5321 sub-domain), 1..63
-     * octets, not starting or ending with "-"; selectors may also hold "_"
-     * as real ones do.  A signing domain has at least two labels. */
-    if (d.len == 0 || d.len > IK_DNS_NAME_MAX)
-        return 0;
-    size_t labels = 0, start = 0;
-    for (size_t i = 0; i <= d.len; i++) {
-        if (i < d.len && d.p[i] != '.') {
-            unsigned char c = (unsigned char)d.p[i];
-            if (!is_alnum(c) && c != '-' && !(selector && c == '_'))
-                return 0;
-            continue;
-        }
-        size_t n = i - start;
-        if (n == 0 || n > IK_DNS_LABEL_MAX)
-            return 0;
-        if (d.p[start] == '-' || d.p[i - 1] == '-')
-            return 0;
-        labels++;
-        start = i + 1;
-    }
-    return selector || labels >= 2;
 }
 
 int ik__dk_domain_within(ik_str sub, ik_str dom)
@@ -200,14 +145,14 @@ ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, ik_str *why
     memset(out, 0, sizeof(*out));
     if (why)
         *why = IK_STR_NULL;
-    field = ik__dk_strip_eol(field);
+    field = ik__dkim_strip_eol(field);
     out->field = field;
     if (field.len > IK_DK_MAX_FIELD) {
         fail(a, why, "signature field too long%.*s", IK_STR_NULL);
         return IK_ELIMIT;
     }
     ik__dk_hdr hdr;
-    if (ik__dk_hdr_init(&hdr, field) != IK_OK)
+    if (ik__dkim_hdr_init(&hdr, field) != IK_OK)
         return fail(a, why, "not a header field%.*s", IK_STR_NULL);
     if (!ik_str_caseeq_c(hdr.name, "DomainKey-Signature"))
         return fail(a, why, "not a DomainKey-Signature field: %.*s", hdr.name);
@@ -262,7 +207,7 @@ ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, ik_str *why
     t = ik_taglist_get(&tl, "d", 0);
     if (t == NULL)
         return fail(a, why, "d= tag missing%.*s", IK_STR_NULL);
-    if (!ik__dk_domain_ok(t->value, 0))
+    if (!ik__dkim_domain_ok(t->value, 0))
         return fail(a, why, "d= is not a valid domain name: %.*s", t->value);
     out->domain = t->value;
 
@@ -270,7 +215,7 @@ ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, ik_str *why
     t = ik_taglist_get(&tl, "s", 0);
     if (t == NULL)
         return fail(a, why, "s= tag missing%.*s", IK_STR_NULL);
-    if (!ik__dk_domain_ok(t->value, 1))
+    if (!ik__dkim_domain_ok(t->value, 1))
         return fail(a, why, "s= is not a valid selector: %.*s", t->value);
     out->selector = t->value;
     if (out->selector.len + out->domain.len + sizeof("._domainkey.") - 1 > IK_DNS_NAME_MAX)

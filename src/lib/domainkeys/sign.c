@@ -81,7 +81,7 @@ ik_status ik_dk_sign_header(ik_dk_signer *s, const char *field, size_t len)
 {
     if (s->state != S_HEADERS)
         return IK_ESTATE;
-    ik_str raw = ik__dk_strip_eol(ik_str_make(field, len));
+    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
     if (raw.len > IK_DK_MAX_FIELD)
         return refuse(s, IK_ELIMIT, "a header field is larger than the signer accepts");
     if (s->nhdrs == IK_DK_MAX_HEADERS)
@@ -113,9 +113,9 @@ ik_status ik_dk_sign_eoh(ik_dk_signer *s)
         return IK_ESTATE;
     if (s->p.key == NULL || ik_pkey_type(s->p.key) != IK_KEY_RSA || !ik_pkey_has_private(s->p.key))
         return refuse(s, IK_EINVAL, "DomainKeys needs an RSA private key");
-    if (!ik__dk_domain_ok(s->p.domain, 0))
+    if (!ik__dkim_domain_ok(s->p.domain, 0))
         return refuse(s, IK_EINVAL, "the domain is not a valid domain name");
-    if (!ik__dk_domain_ok(s->p.selector, 1))
+    if (!ik__dkim_domain_ok(s->p.selector, 1))
         return refuse(s, IK_EINVAL, "the selector is not a valid selector");
 
     size_t *sel = ik_arena_alloc(s->a, (s->nhdrs ? s->nhdrs : 1) * sizeof(*sel));

@@ -89,9 +89,9 @@ ik_status ik_dk_verify_header(ik_dk_verifier *v, const char *field, size_t len)
 {
     if (v->state != V_HEADERS)
         return IK_ESTATE;
-    ik_str raw = ik__dk_strip_eol(ik_str_make(field, len));
+    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
     ik__dk_hdr h;
-    if (ik__dk_hdr_init(&h, raw) != IK_OK)
+    if (ik__dkim_hdr_init(&h, raw) != IK_OK)
         return IK_OK; /* not a field: nothing can sign it */
     if (v->nhdrs == IK_DK_MAX_HEADERS || raw.len > IK_DK_MAX_FIELD) {
         v->too_many_headers = 1;
