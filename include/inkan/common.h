@@ -96,6 +96,18 @@ IK_EXTERN void *ik_alloc(const ik_allocator *al, size_t size);
 IK_EXTERN void *ik_realloc(const ik_allocator *al, void *p, size_t size);
 IK_EXTERN void ik_free(const ik_allocator *al, void *p);
 
+/*
+ * Counters of a parsed-record cache (ik_spf_cache, ik_dmarc_cache), as a
+ * consistent snapshot.
+ */
+typedef struct ik_cache_stats {
+    uint64_t hits, misses;
+    uint64_t inserts;
+    uint64_t evictions;   /* dropped to stay within max_entries */
+    uint64_t expirations; /* dropped because their TTL had passed */
+    size_t entries;       /* held now */
+} ik_cache_stats;
+
 /* Log levels for the context logger (the library never writes to stderr). */
 typedef enum ik_log_level { IK_LOG_DEBUG = 0, IK_LOG_INFO, IK_LOG_WARN, IK_LOG_ERROR } ik_log_level;
 

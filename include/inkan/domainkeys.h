@@ -199,7 +199,8 @@ typedef struct ik_dk_policy_outcome {
  * The first mailbox of an address-list header value (From, Sender):
  * comments, quoted display names and angle brackets are dealt with.
  * *addr is the addr-spec (arena), *local and *domain views into it.
- * IK_ENOTFOUND when no addr-spec with an "@" is there.
+ * IK_ENOTFOUND when no addr-spec with an "@" is there, or when it holds a
+ * control character (NUL included).
  */
 IK_EXTERN ik_status ik_dk_mailbox(ik_arena *a, ik_str value, ik_str *addr, ik_str *local,
                                   ik_str *domain);

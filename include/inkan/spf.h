@@ -89,13 +89,7 @@ IK_EXTERN ik_spf_cache *ik_spf_cache_free(ik_spf_cache *c);
 /* Replaces the clock (default: CLOCK_MONOTONIC).  Call before sharing. */
 IK_EXTERN void ik_spf_cache_set_clock(ik_spf_cache *c, ik_spf_cache_clock_fn fn, void *ud);
 
-typedef struct ik_spf_cache_stats {
-    uint64_t hits, misses;
-    uint64_t inserts;
-    uint64_t evictions;   /* dropped to stay within max_entries */
-    uint64_t expirations; /* dropped because their TTL had passed */
-    size_t entries;       /* held now */
-} ik_spf_cache_stats;
+typedef ik_cache_stats ik_spf_cache_stats; /* see inkan/common.h */
 
 /* A consistent snapshot of the counters. */
 IK_EXTERN void ik_spf_cache_stats_get(ik_spf_cache *c, ik_spf_cache_stats *out);

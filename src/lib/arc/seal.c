@@ -15,7 +15,10 @@
  * trailing ";": the "standardized" form of the ARC test suite, which makes
  * b= reproducible across implementations.  Lines are folded only at those
  * spaces, never inside b=, so relaxed canonicalization of what we emit is
- * exactly what we signed.
+ * exactly what we signed.  (FWS inside the AMS b= would be legal, but the
+ * next AS hashes the AMS as written, and the signing suite's AS values are
+ * those of AMS fields without it; lines stay under 998 octets even with
+ * RSA-4096.)
  * Ownership: arena; key borrowed.  Threads: one sealer per thread at a time.
  */
 #include <string.h>

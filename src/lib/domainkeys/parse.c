@@ -379,6 +379,7 @@ ik_status ik_dk_policy_parse(ik_arena *a, ik_str record, ik_dk_policy *out, ik_s
  * Sender: it drops comments (nested), keeps quoted strings whole, and
  * prefers an angle-addr; otherwise the first list element is taken as an
  * addr-spec.  A group's display name ("undisclosed: a@b;") is skipped.
+ * An address holding a control character is no address.
  */
 ik_status ik_dk_mailbox(ik_arena *a, ik_str value, ik_str *addr, ik_str *local, ik_str *domain)
 {
@@ -456,6 +457,12 @@ ik_status ik_dk_mailbox(ik_arena *a, ik_str value, ik_str *addr, ik_str *local, 
             at = (long)i;
     if (at <= 0 || (size_t)at + 1 >= s.len)
         return IK_ENOTFOUND;
+    /* A control character (NUL included) is in no addr-spec, quoted or
+     * not (RFC 5322 3.2.4, 3.4.1); taking such a value as the signing
+     * identity would carry it into results and logs. */
+    for (size_t i = 0; i < s.len; i++)
+        if ((unsigned char)s.p[i] < 0x20 || s.p[i] == 0x7f)
+            return IK_ENOTFOUND;
     *addr = s;
     *local = ik_str_make(s.p, (size_t)at);
     *domain = ik_str_make(s.p + at + 1, s.len - (size_t)at - 1);

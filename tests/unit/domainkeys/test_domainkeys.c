@@ -397,11 +397,22 @@ static void mailbox_extraction(void)
         ASSERT_STR(addr, cases[i].addr);
         ASSERT_STR(domain, cases[i].domain);
     }
-    static const char *const bad[] = { " evil doer", "", " <a@b.c", " @b.c", " a@", " (x@y.z)" };
+    static const char *const bad[] = { " evil doer", "",         " <a@b.c",         " @b.c",
+                                       " a@",        " (x@y.z)", " <\"a\tb\"@c.d>", " <a@b\x01.c>",
+                                       " a\x7f@b.c" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ik_str addr, local, domain;
         ASSERT_STATUS(ik_dk_mailbox(a, ik_str_c(bad[i]), &addr, &local, &domain), IK_ENOTFOUND);
     }
+    /* explicit lengths: a NUL inside the value, quoted or bare */
+    static const char nul_quoted[] = " <\"a\0b\"@c.d>", nul_bare[] = " a@b\0c.d";
+    ik_str addr, local, domain;
+    ASSERT_STATUS(
+        ik_dk_mailbox(a, ik_str_make(nul_quoted, sizeof(nul_quoted) - 1), &addr, &local, &domain),
+        IK_ENOTFOUND);
+    ASSERT_STATUS(
+        ik_dk_mailbox(a, ik_str_make(nul_bare, sizeof(nul_bare) - 1), &addr, &local, &domain),
+        IK_ENOTFOUND);
     ik_arena_free(a);
 }
 
