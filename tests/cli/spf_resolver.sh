@@ -7,7 +7,14 @@ INKAN=$1
 UNBOUND=/usr/sbin/unbound
 [ -x "$UNBOUND" ] || { echo "SKIPPED: $UNBOUND not installed"; exit 77; }
 dir=$(mktemp -d /tmp/ik_spf_resolver.XXXXXX)
-port=$(( 20000 + ($$ % 20000) ))
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
+
+spf() { "$INKAN" spf --resolver "127.0.0.1@$port" --dns-timeout 2000 "$@" 2>&1 | head -1; }
+
+# Starts unbound on $port; true once it answers (up to ~5 s), false when
+# it exits (the port was most likely taken) or never answers.
+start_unbound() {
 cat > "$dir/unbound.conf" <<CONF
 server:
     interface: 127.0.0.1
@@ -35,15 +42,26 @@ server:
 remote-control:
     control-enable: no
 CONF
-"$UNBOUND" -d -c "$dir/unbound.conf" > "$dir/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
+    "$UNBOUND" -d -c "$dir/unbound.conf" > "$dir/log" 2>&1 &
+    pid=$!
+    i=0
+    while [ $i -lt 50 ]; do
+        [ "$(spf --ip 192.0.2.1 --mail-from a@example.org)" = pass ] && return 0
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.1; i=$((i + 1))
+    done
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=
+    return 1
+}
 
-spf() { "$INKAN" spf --resolver "127.0.0.1@$port" --dns-timeout 2000 "$@" 2>&1 | head -1; }
-# wait until the server answers (up to ~5 s)
-i=0
-while [ "$(spf --ip 192.0.2.1 --mail-from a@example.org)" != pass ] && [ $i -lt 50 ]; do
-    sleep 0.1; i=$((i + 1))
+attempt=0
+port=$(( 20000 + ($$ % 20000) ))
+until start_unbound; do
+    attempt=$((attempt + 1))
+    if [ $attempt -ge 5 ]; then
+        echo "could not start unbound; its last log:"; cat "$dir/log"; exit 1
+    fi
+    port=$(( 20000 + (($$ * 7919 + attempt * 104729) % 40000) ))
 done
 
 pass=0; fail=0
