@@ -20,22 +20,13 @@
 
 #include "arc_int.h"
 
-typedef struct akey {
-    ik_str name;     /* selector._domainkey.domain, lowercase */
-    ik_dns_query *q; /* NULL when cached or invalid */
-    ik_dkim_keyrec *recs;
-    size_t nrecs;
-    int resolved;
-    const char *why; /* when there is no usable record */
-} akey;
-
 typedef struct asig {
     const ik__arc_field *f;
     int active; /* hashes computed, waiting for key and body */
     unsigned char hdigest[IK_HASH_MAX_SIZE];
     int canon; /* AMS: body canonicalizer */
     size_t tap;
-    akey *key;
+    ik__dkim_keyslot *key;
     int valid; /* -1 unknown, 0, 1 */
     const char *why;
 } asig;
@@ -54,8 +45,8 @@ struct ik_arc_verifier {
     int decided;                        /* result known at eoh */
     asig ams[IK_ARC_MAX_INSTANCES + 1]; /* by instance */
     asig as[IK_ARC_MAX_INSTANCES + 1];
-    akey keys[2 * IK_ARC_MAX_INSTANCES];
-    size_t nkeys;
+    ik__dkim_keyslot keys[2 * IK_ARC_MAX_INSTANCES];
+    ik__dkim_keyset ks; /* keys is its storage */
     ik__dkim_tap taps[2 * IK_ARC_MAX_INSTANCES];
     ik__dkim_bodyset bs; /* taps is its storage */
     ik_buf scratch;
@@ -76,6 +67,10 @@ ik_arc_verifier *ik_arc_verify_new(ik_arena *a, const ik_arc_verify_config *cfg)
     if (v->cfg.min_rsa_bits == 0)
         v->cfg.min_rsa_bits = 1024;
     v->now = v->cfg.now ? v->cfg.now : (int64_t)time(NULL);
+    v->ks.keys = v->keys;
+    v->ks.cap = sizeof(v->keys) / sizeof(v->keys[0]);
+    v->ks.cache = v->cfg.cache;
+    v->ks.now = v->now;
     ik_buf_init(&v->scratch, a, 0);
     v->res.reason = "";
     return v;
@@ -133,45 +128,7 @@ static ik_status add_tap(ik_arc_verifier *v, asig *s)
 static ik_status find_key(ik_arc_verifier *v, asig *s, ik_dns_query **pending)
 {
     const ik_arc_sig *g = &s->f->sig;
-    char *name = ik_arena_printf(v->a, "%.*s._domainkey.%.*s", (int)g->selector.len, g->selector.p,
-                                 (int)g->domain.len, g->domain.p);
-    if (name == NULL)
-        return IK_ENOMEM;
-    for (char *p = name; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p += 32;
-    ik_str n = ik_str_c(name);
-    for (size_t i = 0; i < v->nkeys; i++) {
-        if (ik_str_eq(v->keys[i].name, n)) {
-            s->key = &v->keys[i];
-            return IK_OK;
-        }
-    }
-    akey *k = &v->keys[v->nkeys++];
-    memset(k, 0, sizeof(*k));
-    k->name = n;
-    s->key = k;
-    if (ik_dns_name_check(n) != IK_OK) {
-        k->resolved = 1;
-        k->why = "key name is not a valid DNS name";
-        return IK_OK;
-    }
-    if (v->cfg.cache != NULL) {
-        ik_status st = ik_dkim_keycache_get(v->cfg.cache, n, v->now, v->a, &k->recs, &k->nrecs);
-        if (st == IK_OK) {
-            k->resolved = 1;
-            return IK_OK;
-        }
-        if (st != IK_ENOTFOUND)
-            return st;
-    }
-    k->q = ik_dns_query_new(v->a, n, IK_DNS_T_TXT);
-    if (k->q == NULL)
-        return IK_ENOMEM;
-    k->q->engine_data = k;
-    k->q->next = *pending;
-    *pending = k->q;
-    return IK_OK;
+    return ik__dkim_keyset_find(&v->ks, v->a, g->selector, g->domain, pending, &s->key);
 }
 
 /* Header-side work for one AMS: hash, body tap, key. */
@@ -326,55 +283,6 @@ ik_status ik_arc_verify_body(ik_arc_verifier *v, const void *p, size_t len)
     return ik__dkim_bodyset_update(&v->bs, p, len);
 }
 
-static ik_status resolve_key(ik_arc_verifier *v, akey *k)
-{
-    if (k->resolved)
-        return IK_OK;
-    k->resolved = 1;
-    const ik_dns_answer *ans = k->q->answer;
-    if (ans->status != IK_DNS_OK) {
-        /* RFC 8617 5.2.1: even a temporary DNS failure is a fail. */
-        k->why = ans->status == IK_DNS_TEMPFAIL ? "key lookup failed temporarily"
-                 : (ans->status == IK_DNS_NXDOMAIN || ans->status == IK_DNS_NODATA)
-                     ? "no key record"
-                     : "key lookup failed";
-        return IK_OK;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < ans->nrr; i++)
-        if (ans->rr[i].type == IK_DNS_T_TXT)
-            n++;
-    if (n > IK_DKIM_MAX_KEY_RECORDS)
-        n = IK_DKIM_MAX_KEY_RECORDS;
-    if (n == 0) {
-        k->why = "no key record";
-        return IK_OK;
-    }
-    k->recs = ik_arena_calloc(v->a, n, sizeof(*k->recs));
-    if (k->recs == NULL)
-        return IK_ENOMEM;
-    int decoded = 0;
-    for (size_t i = 0; i < ans->nrr && k->nrecs < n; i++) {
-        if (ans->rr[i].type != IK_DNS_T_TXT)
-            continue;
-        ik_dkim_keyrec *r = &k->recs[k->nrecs++];
-        r->text = ans->rr[i].u.txt.joined;
-        /* Parsed and decoded once here, so that the cache (and every
-         * signature using this name) reuses the result. */
-        ik_status st = ik__dkim_keyrec_parse(v->a, r);
-        if (st != IK_OK)
-            return st;
-        if (r->pkey != NULL)
-            decoded = 1;
-    }
-    if (decoded && v->cfg.cache != NULL
-        && ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ans->ttl, k->recs,
-                                k->nrecs)
-               == IK_ENOMEM)
-        return IK_ENOMEM;
-    return IK_OK;
-}
-
 /* Checks s against its key: for an AMS the body hash first.  Sets
  * s->valid and s->why. */
 static ik_status evaluate(ik_arc_verifier *v, asig *s, int is_ams)
@@ -383,8 +291,10 @@ static ik_status evaluate(ik_arc_verifier *v, asig *s, int is_ams)
         return IK_OK; /* decided at eoh */
     s->active = 0;
     const ik_arc_sig *g = &s->f->sig;
-    akey *k = s->key;
-    ik_status st = resolve_key(v, k);
+    ik__dkim_keyslot *k = s->key;
+    /* RFC 8617 5.2.1: even a temporary DNS failure is a fail (k->err is
+     * not used) */
+    ik_status st = ik__dkim_keyset_resolve(&v->ks, v->a, k);
     if (st != IK_OK)
         return st;
     s->valid = 0;
@@ -474,14 +384,7 @@ ik_status ik_arc_verify_eom(ik_arc_verifier *v, ik_dns_query **queries)
     if (v->state != V_EOM)
         return IK_ESTATE;
     if (!v->decided) {
-        ik_dns_query *pending = NULL;
-        for (size_t i = v->nkeys; i-- > 0;) {
-            akey *k = &v->keys[i];
-            if (k->q != NULL && k->q->answer == NULL) {
-                k->q->next = pending;
-                pending = k->q;
-            }
-        }
+        ik_dns_query *pending = ik__dkim_keyset_unanswered(&v->ks);
         if (pending != NULL) {
             *queries = pending;
             return IK_EAGAIN;

@@ -78,6 +78,43 @@ ik_status ik__dkim_bodyset_update(ik__dkim_bodyset *b, const void *p, size_t len
 /* Ends the body for every canonicalizer in use. */
 ik_status ik__dkim_bodyset_final(ik__dkim_bodyset *b);
 
+/*
+ * The key records one verifier needs (RFC 6376 3.6.2, 6.1.2; RFC 8617
+ * 5.2 uses the same lookup): one slot per distinct key name
+ * selector._domainkey.domain, answered from the key cache when it can be,
+ * else by one TXT query; the answer's records are parsed and decoded once,
+ * and put in the cache, for every signature using the name.
+ * keys is caller storage of cap slots; cache may be NULL.
+ */
+typedef struct ik__dkim_keyslot {
+    ik_str name;          /* selector._domainkey.domain, lowercase */
+    ik_dns_query *q;      /* NULL when the cache answered or the name is bad */
+    ik_dkim_keyrec *recs; /* after resolution */
+    size_t nrecs;
+    int resolved;
+    ik_dkim_result err; /* no records: IK_DKIM_TEMPERROR or IK_DKIM_PERMERROR */
+    const char *why;    /* no records: why not */
+} ik__dkim_keyslot;
+
+typedef struct ik__dkim_keyset {
+    ik__dkim_keyslot *keys;
+    size_t nkeys, cap;
+    ik_dkim_keycache *cache; /* borrowed; NULL = none */
+    int64_t now;             /* for the cache */
+} ik__dkim_keyset;
+
+/*
+ * The slot for (selector, domain), added if new; a new slot's query, if
+ * one is needed, is pushed on *pending.  IK_ELIMIT when cap slots exist,
+ * IK_ENOMEM.
+ */
+ik_status ik__dkim_keyset_find(ik__dkim_keyset *ks, ik_arena *a, ik_str selector, ik_str domain,
+                               ik_dns_query **pending, ik__dkim_keyslot **out);
+/* The queries of slots still waiting for an answer, chained by next. */
+ik_dns_query *ik__dkim_keyset_unanswered(ik__dkim_keyset *ks);
+/* Reads k's answer (once) into k->recs, or err and why; IK_ENOMEM. */
+ik_status ik__dkim_keyset_resolve(ik__dkim_keyset *ks, ik_arena *a, ik__dkim_keyslot *k);
+
 /* RFC 6376 3.5 d= / s= syntax (sub-domain labels). */
 int ik__dkim_domain_ok(ik_str d, int allow_underscore);
 

@@ -23,16 +23,6 @@
 
 #include "dkim_int.h"
 
-typedef struct vkey {
-    ik_str name;          /* selector._domainkey.domain, lowercase */
-    ik_dns_query *q;      /* NULL when the cache answered or the name is bad */
-    ik_dkim_keyrec *recs; /* after resolution */
-    size_t nrecs;
-    int resolved;
-    ik_dkim_result err; /* when no records: temperror/permerror */
-    const char *why;
-} vkey;
-
 typedef struct vsig {
     ik_dkim_sigresult res;
     ik_dkim_sig sig;
@@ -41,7 +31,7 @@ typedef struct vsig {
     unsigned char hdigest[IK_HASH_MAX_SIZE];
     int canon; /* index into v->bs.body */
     size_t tap;
-    vkey *key;
+    ik__dkim_keyslot *key;
 } vsig;
 
 enum { V_HEADERS, V_BODY, V_EOM, V_DONE };
@@ -56,8 +46,7 @@ struct ik_dkim_verifier {
     int too_many_headers;
     vsig *sigs;
     size_t nsigs;
-    vkey *keys;
-    size_t nkeys;
+    ik__dkim_keyset ks; /* one slot per signature at most */
     ik__dkim_tap taps[2 * 8];
     ik__dkim_bodyset bs; /* taps is its storage */
     ik_buf scratch;
@@ -130,57 +119,6 @@ static ik_status add_tap(ik_dkim_verifier *v, vsig *s)
     return st;
 }
 
-static ik_status find_key(ik_dkim_verifier *v, vsig *s, ik_dns_query **pending)
-{
-    /* selector._domainkey.domain, lowercase (both parts are checked
-     * sub-domain syntax, so they hold no NUL). */
-    ik_str sel = s->sig.selector, dom = s->sig.domain;
-    size_t len = sel.len + 12 + dom.len;
-    char *name = ik_arena_alloc(v->a, len + 1);
-    if (name == NULL)
-        return IK_ENOMEM;
-    memcpy(name, sel.p, sel.len);
-    memcpy(name + sel.len, "._domainkey.", 12);
-    memcpy(name + sel.len + 12, dom.p, dom.len);
-    name[len] = '\0';
-    for (size_t i = 0; i < len; i++)
-        if (name[i] >= 'A' && name[i] <= 'Z')
-            name[i] += 32;
-    ik_str n = ik_str_make(name, len);
-    for (size_t i = 0; i < v->nkeys; i++) {
-        if (ik_str_eq(v->keys[i].name, n)) {
-            s->key = &v->keys[i];
-            return IK_OK;
-        }
-    }
-    vkey *k = &v->keys[v->nkeys++];
-    memset(k, 0, sizeof(*k));
-    k->name = n;
-    s->key = k;
-    if (ik_dns_name_check(n) != IK_OK) {
-        k->resolved = 1;
-        k->err = IK_DKIM_PERMERROR;
-        k->why = "key name is not a valid DNS name";
-        return IK_OK;
-    }
-    if (v->cfg.cache != NULL) {
-        ik_status st = ik_dkim_keycache_get(v->cfg.cache, n, v->now, v->a, &k->recs, &k->nrecs);
-        if (st == IK_OK) {
-            k->resolved = 1;
-            return IK_OK;
-        }
-        if (st != IK_ENOTFOUND)
-            return st;
-    }
-    k->q = ik_dns_query_new(v->a, n, IK_DNS_T_TXT);
-    if (k->q == NULL)
-        return IK_ENOMEM;
-    k->q->engine_data = k;
-    k->q->next = *pending;
-    *pending = k->q;
-    return IK_OK;
-}
-
 static int is_dkim_signature(ik_str name)
 {
     return name.len == 14 && ik_str_caseeq_c(name, "DKIM-Signature");
@@ -200,12 +138,15 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
     if (n == 0)
         return IK_OK;
     v->sigs = ik_arena_calloc(v->a, n, sizeof(*v->sigs));
-    v->keys = ik_arena_calloc(v->a, n, sizeof(*v->keys));
+    v->ks.keys = ik_arena_calloc(v->a, n, sizeof(*v->ks.keys));
+    v->ks.cap = n;
+    v->ks.cache = v->cfg.cache;
+    v->ks.now = v->now;
     unsigned char *used = ik_arena_alloc(v->a, v->nhdrs);
     /* Header hashes, made when a signature first needs one (most mail
      * has no rsa-sha1 signature, so no SHA-1 context). */
     ik_hash *hh[2] = { NULL, NULL };
-    if (v->sigs == NULL || v->keys == NULL || used == NULL)
+    if (v->sigs == NULL || v->ks.keys == NULL || used == NULL)
         return IK_ENOMEM;
 
     ik_dns_query *pending = NULL;
@@ -271,7 +212,8 @@ ik_status ik_dkim_verify_eoh(ik_dkim_verifier *v, ik_dns_query **queries)
         if (st == IK_OK)
             st = add_tap(v, s);
         if (st == IK_OK)
-            st = find_key(v, s, &pending);
+            st = ik__dkim_keyset_find(&v->ks, v->a, s->sig.selector, s->sig.domain, &pending,
+                                      &s->key);
         if (st != IK_OK)
             return st;
         s->active = 1;
@@ -308,69 +250,10 @@ static int granularity_ok(ik_str g, ik_str auid)
            && memcmp(local.p + local.len - post, g.p + pre + 1, post) == 0;
 }
 
-static ik_status resolve_key(ik_dkim_verifier *v, vkey *k)
-{
-    if (k->resolved)
-        return IK_OK;
-    k->resolved = 1;
-    const ik_dns_answer *ans = k->q->answer;
-    switch (ans->status) {
-    case IK_DNS_OK: break;
-    case IK_DNS_NODATA:
-    case IK_DNS_NXDOMAIN:
-        k->err = IK_DKIM_PERMERROR; /* RFC 6376 6.1.2 step 3 */
-        k->why = "no key record";
-        return IK_OK;
-    case IK_DNS_TEMPFAIL:
-        k->err = IK_DKIM_TEMPERROR; /* RFC 6376 6.1.2 step 2 */
-        k->why = "key lookup failed temporarily";
-        return IK_OK;
-    default:
-        k->err = IK_DKIM_PERMERROR;
-        k->why = "key lookup failed";
-        return IK_OK;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < ans->nrr; i++)
-        if (ans->rr[i].type == IK_DNS_T_TXT)
-            n++;
-    if (n > IK_DKIM_MAX_KEY_RECORDS)
-        n = IK_DKIM_MAX_KEY_RECORDS;
-    if (n == 0) {
-        k->err = IK_DKIM_PERMERROR;
-        k->why = "no key record";
-        return IK_OK;
-    }
-    k->recs = ik_arena_calloc(v->a, n, sizeof(*k->recs));
-    if (k->recs == NULL)
-        return IK_ENOMEM;
-    int decoded = 0;
-    for (size_t i = 0; i < ans->nrr && k->nrecs < n; i++) {
-        if (ans->rr[i].type != IK_DNS_T_TXT)
-            continue;
-        ik_dkim_keyrec *r = &k->recs[k->nrecs++];
-        r->text = ans->rr[i].u.txt.joined;
-        /* Parsed and decoded once here, so that the cache (and every
-         * signature using this name) reuses the result. */
-        ik_status st = ik__dkim_keyrec_parse(v->a, r);
-        if (st != IK_OK)
-            return st;
-        if (r->pkey != NULL)
-            decoded = 1;
-    }
-    if (decoded && v->cfg.cache != NULL) {
-        uint32_t ttl = ans->ttl;
-        if (ik_dkim_keycache_put(v->cfg.cache, k->name, v->now + (int64_t)ttl, k->recs, k->nrecs)
-            == IK_ENOMEM)
-            return IK_ENOMEM;
-    }
-    return IK_OK;
-}
-
 static ik_status evaluate(ik_dkim_verifier *v, vsig *s)
 {
-    vkey *k = s->key;
-    ik_status st = resolve_key(v, k);
+    ik__dkim_keyslot *k = s->key;
+    ik_status st = ik__dkim_keyset_resolve(&v->ks, v->a, k);
     if (st != IK_OK)
         return st;
     s->res.body_length = ik_dkim_body_length(v->bs.body[s->canon]);
@@ -472,14 +355,7 @@ ik_status ik_dkim_verify_eom(ik_dkim_verifier *v, ik_dns_query **queries)
         return IK_OK;
     if (v->state != V_EOM)
         return IK_ESTATE;
-    ik_dns_query *pending = NULL;
-    for (size_t i = v->nkeys; i-- > 0;) {
-        vkey *k = &v->keys[i];
-        if (k->q != NULL && k->q->answer == NULL) {
-            k->q->next = pending;
-            pending = k->q;
-        }
-    }
+    ik_dns_query *pending = ik__dkim_keyset_unanswered(&v->ks);
     if (pending != NULL) {
         *queries = pending;
         return IK_EAGAIN;
