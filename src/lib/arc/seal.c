@@ -86,27 +86,11 @@ static ik_status seal_fail(ik_arc_sealer *s, ik_status st)
 
 static ik_status seal_header(ik_arc_sealer *s, const char *field, size_t len)
 {
-    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
-    ik__dkim_hdr h;
-    if (ik__dkim_hdr_init(&h, raw) != IK_OK)
-        return IK_OK;
     if (s->nhdrs == IK_DKIM_MAX_HEADERS)
         return IK_ELIMIT;
-    if (s->nhdrs == s->caphdrs) {
-        size_t cap = s->caphdrs ? s->caphdrs * 2 : 32;
-        ik__dkim_hdr *n = ik_arena_alloc(s->a, cap * sizeof(*n));
-        if (n == NULL)
-            return IK_ENOMEM;
-        if (s->nhdrs)
-            memcpy(n, s->hdrs, s->nhdrs * sizeof(*n));
-        s->hdrs = n;
-        s->caphdrs = cap;
-    }
-    ik_str copy = ik_arena_strdup_str(s->a, raw);
-    if (copy.p == NULL)
-        return IK_ENOMEM;
-    ik__dkim_hdr_init(&s->hdrs[s->nhdrs++], copy);
-    return IK_OK;
+    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
+    ik_status st = ik__dkim_hdr_push(s->a, &s->hdrs, &s->nhdrs, &s->caphdrs, raw);
+    return st == IK_ESYNTAX ? IK_OK : st; /* not a field: nothing to sign */
 }
 
 ik_status ik_arc_seal_header(ik_arc_sealer *s, const char *field, size_t len)

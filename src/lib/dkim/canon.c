@@ -469,6 +469,29 @@ ik_status ik__dkim_hdr_init(ik__dkim_hdr *h, ik_str raw)
     return IK_OK;
 }
 
+ik_status ik__dkim_hdr_push(ik_arena *a, ik__dkim_hdr **arr, size_t *n, size_t *cap, ik_str raw)
+{
+    ik__dkim_hdr h;
+    if (ik__dkim_hdr_init(&h, raw) != IK_OK)
+        return IK_ESYNTAX;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 32;
+        ik__dkim_hdr *na = ik_arena_alloc(a, nc * sizeof(*na));
+        if (na == NULL)
+            return IK_ENOMEM;
+        if (*n)
+            memcpy(na, *arr, *n * sizeof(*na));
+        *arr = na;
+        *cap = nc;
+    }
+    ik_str copy = ik_arena_strdup_str(a, raw);
+    if (copy.p == NULL)
+        return IK_ENOMEM;
+    /* the name as found in raw, moved to the copy */
+    (*arr)[(*n)++] = (ik__dkim_hdr){ copy, ik_str_make(copy.p, h.name.len) };
+    return IK_OK;
+}
+
 /*
  * RFC 6376 3.4.2 of src[0..len) (no final CRLF) into dst, without the
  * CRLF: lowercase name, unfold, WSP runs to one SP, no WSP at the end of

@@ -22,6 +22,13 @@ typedef struct ik__dkim_hdr {
 /* Splits raw into name; IK_ESYNTAX without a ':' or with an empty name. */
 ik_status ik__dkim_hdr_init(ik__dkim_hdr *h, ik_str raw);
 
+/*
+ * Appends a field to the list (*arr, *n, *cap), growing it in the arena:
+ * raw (without its final line end) is copied there.  IK_ESYNTAX when raw
+ * is not a field (then nothing is added), IK_ENOMEM.  Callers bound *n.
+ */
+ik_status ik__dkim_hdr_push(ik_arena *a, ik__dkim_hdr **arr, size_t *n, size_t *cap, ik_str raw);
+
 /* Strips one final CRLF (or LF) from a raw field. */
 ik_str ik__dkim_strip_eol(ik_str field);
 

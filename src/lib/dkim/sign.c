@@ -134,28 +134,10 @@ ik_status ik_dkim_sign_header(ik_dkim_signer *s, const char *field, size_t len)
         s->state = S_HEADERS;
     if (s->state != S_HEADERS)
         return IK_ESTATE;
-    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
-    ik__dkim_hdr h;
-    if (ik__dkim_hdr_init(&h, raw) != IK_OK)
-        return IK_ESYNTAX;
     if (s->nhdrs == IK_DKIM_MAX_HEADERS)
         return IK_ELIMIT;
-    if (s->nhdrs == s->caphdrs) {
-        size_t cap = s->caphdrs ? s->caphdrs * 2 : 32;
-        ik__dkim_hdr *n = ik_arena_alloc(s->a, cap * sizeof(*n));
-        if (n == NULL)
-            return IK_ENOMEM;
-        if (s->nhdrs)
-            memcpy(n, s->hdrs, s->nhdrs * sizeof(*n));
-        s->hdrs = n;
-        s->caphdrs = cap;
-    }
-    ik_str copy = ik_arena_strdup_str(s->a, raw);
-    if (copy.p == NULL)
-        return IK_ENOMEM;
-    /* The name as found in raw, moved to the copy. */
-    s->hdrs[s->nhdrs++] = (ik__dkim_hdr){ copy, ik_str_make(copy.p, h.name.len) };
-    return IK_OK;
+    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
+    return ik__dkim_hdr_push(s->a, &s->hdrs, &s->nhdrs, &s->caphdrs, raw);
 }
 
 /* Index of name in the default lists (oversign, then if_present), or -1. */

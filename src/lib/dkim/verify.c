@@ -75,29 +75,13 @@ ik_status ik_dkim_verify_header(ik_dkim_verifier *v, const char *field, size_t l
 {
     if (v->state != V_HEADERS)
         return IK_ESTATE;
-    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
-    ik__dkim_hdr h;
-    if (ik__dkim_hdr_init(&h, raw) != IK_OK)
-        return IK_OK; /* not a field: nothing can sign it; ignore */
     if (v->nhdrs == IK_DKIM_MAX_HEADERS) {
         v->too_many_headers = 1;
         return IK_OK;
     }
-    if (v->nhdrs == v->caphdrs) {
-        size_t cap = v->caphdrs ? v->caphdrs * 2 : 32;
-        ik__dkim_hdr *n = ik_arena_alloc(v->a, cap * sizeof(*n));
-        if (n == NULL)
-            return IK_ENOMEM;
-        if (v->nhdrs)
-            memcpy(n, v->hdrs, v->nhdrs * sizeof(*n));
-        v->hdrs = n;
-        v->caphdrs = cap;
-    }
-    ik_str copy = ik_arena_strdup_str(v->a, raw);
-    if (copy.p == NULL)
-        return IK_ENOMEM;
-    ik__dkim_hdr_init(&v->hdrs[v->nhdrs++], copy);
-    return IK_OK;
+    ik_str raw = ik__dkim_strip_eol(ik_str_make(field, len));
+    ik_status st = ik__dkim_hdr_push(v->a, &v->hdrs, &v->nhdrs, &v->caphdrs, raw);
+    return st == IK_ESYNTAX ? IK_OK : st; /* not a field: nothing can sign it */
 }
 
 static void set_result(ik_dkim_verifier *v, vsig *s, ik_dkim_result r, const char *fmt, ik_str arg)

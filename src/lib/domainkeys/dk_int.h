@@ -9,13 +9,11 @@
 
 /*
  * Header fields, end-of-line stripping and d=/s= syntax are DKIM's
- * (dkim_shared.h: ik__dkim_hdr, ik__dkim_hdr_init, ik__dkim_strip_eol,
- * ik__dkim_domain_ok); DomainKeys keeps fields the same way.
+ * (dkim_shared.h: ik__dkim_hdr, ik__dkim_hdr_init, ik__dkim_hdr_push,
+ * ik__dkim_strip_eol, ik__dkim_domain_ok); DomainKeys keeps fields the
+ * same way.
  */
 typedef ik__dkim_hdr ik__dk_hdr;
-
-/* Appends a copy of raw to a growing header array (arena). */
-ik_status ik__dk_hdr_push(ik_arena *a, ik__dk_hdr **arr, size_t *n, size_t *cap, ik_str raw);
 
 /* d is sub equal to dom or a subdomain of it (ASCII case-insensitive). */
 int ik__dk_domain_within(ik_str sub, ik_str dom);

@@ -48,27 +48,6 @@ ik_str ik__dk_hdr_value(const ik__dk_hdr *h)
     return ik_str_make(h->raw.p + off, h->raw.len - off);
 }
 
-ik_status ik__dk_hdr_push(ik_arena *a, ik__dk_hdr **arr, size_t *n, size_t *cap, ik_str raw)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        ik__dk_hdr *na = ik_arena_alloc(a, nc * sizeof(*na));
-        if (na == NULL)
-            return IK_ENOMEM;
-        if (*n)
-            memcpy(na, *arr, *n * sizeof(*na));
-        *arr = na;
-        *cap = nc;
-    }
-    ik_str copy = ik_arena_strdup_str(a, raw);
-    if (copy.p == NULL)
-        return IK_ENOMEM;
-    ik_status st = ik__dkim_hdr_init(&(*arr)[*n], copy);
-    if (st == IK_OK)
-        (*n)++;
-    return st;
-}
-
 int ik__dk_domain_within(ik_str sub, ik_str dom)
 {
     if (dom.len == 0 || sub.len < dom.len)

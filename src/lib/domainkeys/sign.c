@@ -86,7 +86,7 @@ ik_status ik_dk_sign_header(ik_dk_signer *s, const char *field, size_t len)
         return refuse(s, IK_ELIMIT, "a header field is larger than the signer accepts");
     if (s->nhdrs == IK_DK_MAX_HEADERS)
         return refuse(s, IK_ELIMIT, "more header fields than the signer accepts");
-    ik_status st = ik__dk_hdr_push(s->a, &s->hdrs, &s->nhdrs, &s->caphdrs, raw);
+    ik_status st = ik__dkim_hdr_push(s->a, &s->hdrs, &s->nhdrs, &s->caphdrs, raw);
     if (st == IK_ESYNTAX)
         return IK_OK; /* not a field: it cannot be signed, nor selected */
     return st;

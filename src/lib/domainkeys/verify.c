@@ -97,7 +97,7 @@ ik_status ik_dk_verify_header(ik_dk_verifier *v, const char *field, size_t len)
         v->too_many_headers = 1;
         return IK_OK;
     }
-    ik_status st = ik__dk_hdr_push(v->a, &v->hdrs, &v->nhdrs, &v->caphdrs, raw);
+    ik_status st = ik__dkim_hdr_push(v->a, &v->hdrs, &v->nhdrs, &v->caphdrs, raw);
     return st == IK_ESYNTAX ? IK_OK : st;
 }
 
