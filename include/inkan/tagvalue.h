@@ -58,4 +58,14 @@ IK_EXTERN const ik_tag *ik_taglist_get(const ik_taglist *l, const char *name, in
  */
 IK_EXTERN ik_str ik_tag_value_nows(ik_arena *a, ik_str value);
 
+/*
+ * Splits a tag value at every sep into items with surrounding whitespace
+ * removed (views into value; the array is arena memory), as for the
+ * colon-separated h=, k=, s=, t= lists of RFC 6376 3.5 and 3.6.1.  An
+ * empty value gives one empty item.  IK_ELIMIT (with *n 0) when there
+ * would be more than max items, IK_ENOMEM.
+ */
+IK_EXTERN ik_status ik_tag_value_split(ik_arena *a, ik_str value, char sep, size_t max,
+                                       ik_str **items, size_t *n);
+
 #endif

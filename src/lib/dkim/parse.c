@@ -95,30 +95,6 @@ static ik_status fail(ik_arena *a, ik_str *why, const char *fmt, ik_str tag)
     return IK_ESYNTAX;
 }
 
-/* Splits a colon-separated list into trimmed items (arena array). */
-static ik_status split_colons(ik_arena *a, ik_str v, size_t max, ik_str **items, size_t *n)
-{
-    size_t count = 1;
-    for (size_t i = 0; i < v.len; i++)
-        if (v.p[i] == ':')
-            count++;
-    *n = 0;
-    if (count > max)
-        return IK_ELIMIT;
-    ik_str *arr = ik_arena_alloc(a, count * sizeof(*arr));
-    if (arr == NULL)
-        return IK_ENOMEM;
-    size_t start = 0;
-    for (size_t i = 0; i <= v.len; i++) {
-        if (i < v.len && v.p[i] != ':')
-            continue;
-        arr[(*n)++] = ik_str_trim(ik_str_make(v.p + start, i - start));
-        start = i + 1;
-    }
-    *items = arr;
-    return IK_OK;
-}
-
 /* Unsigned decimal, 1..IK_DKIM_MAX_DIGITS digits; UINT64_MAX on overflow. */
 static int parse_number(ik_str v, uint64_t *out)
 {
@@ -382,7 +358,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
     t = tag[T_H];
     if (t == NULL)
         return fail(a, why, "h= tag missing%.*s", IK_STR_NULL);
-    st = split_colons(a, t->value, IK_DKIM_MAX_H, &out->h, &out->nh);
+    st = ik_tag_value_split(a, t->value, ':', IK_DKIM_MAX_H, &out->h, &out->nh);
     if (st == IK_ELIMIT)
         return fail(a, why, "h= lists too many fields%.*s", IK_STR_NULL), IK_ELIMIT;
     if (st != IK_OK)
@@ -455,7 +431,7 @@ ik_status ik_dkim_sig_parse(ik_arena *a, ik_str field, unsigned flags, ik_dkim_s
     if (t != NULL) {
         ik_str *items;
         size_t n;
-        st = split_colons(a, t->value, IK_DKIM_MAX_TAGS, &items, &n);
+        st = ik_tag_value_split(a, t->value, ':', IK_DKIM_MAX_TAGS, &items, &n);
         if (st == IK_ENOMEM)
             return st;
         int ok = 0;
@@ -509,7 +485,7 @@ ik_status ik_dkim_key_parse(ik_arena *a, ik_str record, ik_pkey *decoded, ik_dki
     if (t != NULL) {
         ik_str *items;
         size_t n;
-        st = split_colons(a, t->value, IK_DKIM_MAX_TAGS, &items, &n);
+        st = ik_tag_value_split(a, t->value, ':', IK_DKIM_MAX_TAGS, &items, &n);
         if (st == IK_ENOMEM)
             return st;
         out->hashes = 0;
@@ -525,7 +501,7 @@ ik_status ik_dkim_key_parse(ik_arena *a, ik_str record, ik_pkey *decoded, ik_dki
     if (t != NULL) {
         ik_str *items;
         size_t n;
-        st = split_colons(a, t->value, IK_DKIM_MAX_TAGS, &items, &n);
+        st = ik_tag_value_split(a, t->value, ':', IK_DKIM_MAX_TAGS, &items, &n);
         if (st == IK_ENOMEM)
             return st;
         int ok = 0;
@@ -540,7 +516,7 @@ ik_status ik_dkim_key_parse(ik_arena *a, ik_str record, ik_pkey *decoded, ik_dki
     if (t != NULL) {
         ik_str *items;
         size_t n;
-        st = split_colons(a, t->value, IK_DKIM_MAX_TAGS, &items, &n);
+        st = ik_tag_value_split(a, t->value, ':', IK_DKIM_MAX_TAGS, &items, &n);
         if (st == IK_ENOMEM)
             return st;
         for (size_t i = 0; st == IK_OK && i < n; i++) {

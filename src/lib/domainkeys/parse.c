@@ -81,30 +81,6 @@ static int field_name_ok(ik_str n)
     return 1;
 }
 
-/* Colon-separated list into trimmed items (arena); IK_ELIMIT past max. */
-static ik_status split_colons(ik_arena *a, ik_str v, size_t max, ik_str **items, size_t *n)
-{
-    size_t count = 1;
-    for (size_t i = 0; i < v.len; i++)
-        if (v.p[i] == ':')
-            count++;
-    *n = 0;
-    if (count > max)
-        return IK_ELIMIT;
-    ik_str *arr = ik_arena_alloc(a, count * sizeof(*arr));
-    if (arr == NULL)
-        return IK_ENOMEM;
-    size_t start = 0;
-    for (size_t i = 0; i <= v.len; i++) {
-        if (i < v.len && v.p[i] != ':')
-            continue;
-        arr[(*n)++] = ik_str_trim(ik_str_make(v.p + start, i - start));
-        start = i + 1;
-    }
-    *items = arr;
-    return IK_OK;
-}
-
 /* Does the colon list v hold item (trimmed, case-insensitive)? */
 static int list_has(ik_str v, const char *item)
 {
@@ -210,7 +186,7 @@ ik_status ik_dk_sig_parse(ik_arena *a, ik_str field, ik_dk_sig *out, ik_str *why
     t = ik_taglist_get(&tl, "h", 0);
     if (t != NULL) {
         out->has_h = 1;
-        st = split_colons(a, t->value, IK_DK_MAX_H, &out->h, &out->nh);
+        st = ik_tag_value_split(a, t->value, ':', IK_DK_MAX_H, &out->h, &out->nh);
         if (st == IK_ELIMIT) {
             fail(a, why, "h= lists more names than allowed%.*s", IK_STR_NULL);
             return IK_ELIMIT;

@@ -151,3 +151,27 @@ ik_str ik_tag_value_nows(ik_arena *a, ik_str value)
     d[n] = '\0';
     return ik_str_make(d, n);
 }
+
+ik_status ik_tag_value_split(ik_arena *a, ik_str value, char sep, size_t max, ik_str **items,
+                             size_t *n)
+{
+    size_t count = 1;
+    for (size_t i = 0; i < value.len; i++)
+        if (value.p[i] == sep)
+            count++;
+    *n = 0;
+    if (count > max)
+        return IK_ELIMIT;
+    ik_str *arr = ik_arena_alloc(a, count * sizeof(*arr));
+    if (arr == NULL)
+        return IK_ENOMEM;
+    size_t start = 0;
+    for (size_t i = 0; i <= value.len; i++) {
+        if (i < value.len && value.p[i] != sep)
+            continue;
+        arr[(*n)++] = ik_str_trim(ik_str_make(value.p + start, i - start));
+        start = i + 1;
+    }
+    *items = arr;
+    return IK_OK;
+}

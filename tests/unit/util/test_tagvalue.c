@@ -164,6 +164,33 @@ static void taglist_nul_and_oversized_input(void)
     ik_test_oversized("b=", "AAAA\r\n ", 1u << 20, "", taglist_cb, NULL);
 }
 
+static void tag_value_split_items_and_bounds(void)
+{
+    ik_str *items;
+    size_t n;
+    ASSERT_OK(
+        ik_tag_value_split(arena(), ik_str_c(" From : To:\r\n\tSubject ::"), ':', 10, &items, &n));
+    ASSERT_EQ(n, 5);
+    ASSERT_STR(items[0], "From");
+    ASSERT_STR(items[1], "To");
+    ASSERT_STR(items[2], "Subject");
+    ASSERT_STR(items[3], "");
+    ASSERT_STR(items[4], "");
+    ASSERT_OK(ik_tag_value_split(arena(), ik_str_make("", 0), ':', 1, &items, &n));
+    ASSERT_EQ(n, 1);
+    ASSERT_EQ(items[0].len, 0);
+    /* explicit length: the NUL is an item byte, the separator after it counts */
+    static const char nul[] = "a\0b:c";
+    ASSERT_OK(ik_tag_value_split(arena(), ik_str_make(nul, sizeof(nul) - 1), ':', 2, &items, &n));
+    ASSERT_EQ(n, 2);
+    ASSERT_EQ(items[0].len, 3);
+    ASSERT_STR(items[1], "c");
+    ASSERT_STATUS(ik_tag_value_split(arena(), ik_str_c("a:b:c"), ':', 2, &items, &n), IK_ELIMIT);
+    ASSERT_EQ(n, 0);
+    ASSERT_OK(ik_tag_value_split(arena(), ik_str_c("a,b"), ',', 2, &items, &n));
+    ASSERT_EQ(n, 2);
+}
+
 static const ik_test_case cases[] = {
     IK_TEST_CASE(taglist_parses_dkim_signature_shape),
     IK_TEST_CASE(taglist_empty_value_and_trailing_semicolon),
@@ -174,6 +201,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(taglist_truncated_input_at_every_length),
     IK_TEST_CASE(taglist_survives_allocation_failures),
     IK_TEST_CASE(taglist_nul_and_oversized_input),
+    IK_TEST_CASE(tag_value_split_items_and_bounds),
 };
 
 int main(int argc, char **argv)
