@@ -512,8 +512,11 @@ static FILE *open_input(const char *path, const char **why)
 static int failed(ik_arena *a, const vopts *o, const char *path, ik_status st, const char *why)
 {
     int rc = st == IK_ENOMEM || st == IK_ESTATE || st == IK_EINVAL ? 1 : 2;
+    if (why == NULL && st == IK_ELIMIT)
+        why = ik_arena_printf(a, "header section over the verifier's limits (%u fields, %zu bytes)",
+                              IK_VERIFY_MAX_FIELDS, (size_t)IK_VERIFY_MAX_HEADER_BYTES);
     if (why == NULL)
-        why = st == IK_ELIMIT ? "message over a limit" : ik_strerror(st);
+        why = ik_strerror(st);
     cli_error("verify", "%s: %s", path, why);
     if (o->json)
         print_error_json(a, path, why);

@@ -216,5 +216,25 @@ check tampered-fail fail "$(json "$j" 'j["arc"]["result"]')"
 usage_error seal-bad-alg --zone "$ZONE" --arc-seal --domain d.example --selector s \
     --key "$T/ed.private" --algorithm rsa-sha256 "$EX/demo-list.eml"
 
+# Hostile shapes: too many header fields, one huge field, binary noise:
+# exit 2 with one line naming the limit, and nothing else printed.
+python3 - "$T" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/many.eml", "wb").write(b"".join(b"X-H%d: v\r\n" % i for i in range(20000))
+                                  + b"From: a@example.com\r\n\r\nbody\r\n")
+open(d + "/huge.eml", "wb").write(b"Subject: " + b"a" * (2 << 20) + b"\r\n\r\nbody\r\n")
+open(d + "/noise.eml", "wb").write(bytes(range(256)) * 40000)
+PY
+for m in many huge noise; do
+    out=$("$INKAN" verify --zone "$ZONE" --authserv-id mx.test "$T/$m.eml" 2>"$T/$m.err")
+    check "hostile-$m-exit" 2 $?
+    check "hostile-$m-stdout" "" "$out"
+    check "hostile-$m-oneline" "1" "$(wc -l < "$T/$m.err" | tr -d ' ')"
+done
+contains hostile-many-why "$(cat "$T/many.err")" "over the verifier's limits (10000 fields"
+contains hostile-huge-why "$(cat "$T/huge.err")" "header field longer than"
+contains hostile-noise-why "$(cat "$T/noise.err")" "header longer than"
+
 echo "verify_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
