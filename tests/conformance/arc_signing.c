@@ -21,6 +21,11 @@
  */
 #include "common/arc_suite.c"
 
+#ifndef ARC_SUITE_FILE /* arc_signing_maildkim.c runs the variant */
+#define ARC_SUITE_FILE "arc-draft-sign-tests.yml"
+#define ARC_SUITE_NAME "arc signing"
+#endif
+
 #include "inkan/crypto.h"
 
 static int passed, failed;
@@ -65,12 +70,13 @@ static int same(ik_arena *a, ik_str got, ik_str want)
     return strcmp(normal_set(a, got), normal_set(a, want)) == 0;
 }
 
-/* Validates msg with the new set prepended; returns the cv. */
-static ik_arc_cv revalidate(ik_arena *a, ik_resolver *r, const ik_str set[3], const ik_hdr_field *f,
-                            size_t n, ik_str body)
+/* Validates the message, with the new set prepended when set is not
+ * NULL. */
+static const ik_arc_result *validate(ik_arena *a, ik_resolver *r, const ik_str *set,
+                                     const ik_hdr_field *f, size_t n, ik_str body)
 {
     ik_arc_verifier *v = ik_arc_verify_new(a, NULL);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; set != NULL && k < 3; k++)
         ik_arc_verify_header(v, set[k].p, set[k].len);
     for (size_t i = 0; i < n; i++)
         ik_arc_verify_header(v, f[i].raw.p, f[i].raw.len);
@@ -81,12 +87,32 @@ static ik_arc_cv revalidate(ik_arena *a, ik_resolver *r, const ik_str set[3], co
     ik_arc_verify_body(v, body.p, body.len);
     while ((st = ik_arc_verify_eom(v, &q)) == IK_EAGAIN)
         answer_all(r, a, q);
-    const ik_arc_result *res = ik_arc_verify_result(v);
-    if (res == NULL)
-        return IK_ARC_CV_FAIL;
+    return ik_arc_verify_result(v);
+}
+
+/*
+ * The self-check: the message with the new set must validate.  When the
+ * chain we sealed over does not validate by itself (the Mail::DKIM
+ * variant's re-signed i1_base/i2_base seals fail under Mail::DKIM's own
+ * verifier too), only the older set may be blamed, never the new one.
+ */
+static int revalidates(ik_arena *a, ik_resolver *r, const ik_str set[3], unsigned inst,
+                       const ik_hdr_field *f, size_t n, ik_str body, ik_str id)
+{
+    const ik_arc_result *in = validate(a, r, NULL, f, n, body);
+    const ik_arc_result *res = validate(a, r, set, f, n, body);
+    if (in == NULL || res == NULL)
+        return 0;
+    if (in->cv == IK_ARC_CV_FAIL) {
+        printf("NOTE %.*s: the input chain does not validate (%s); the new set i=%u is only "
+               "checked not to be the one blamed: %s\n",
+               (int)id.len, id.p, in->reason, inst, res->reason);
+        return res->cv == IK_ARC_CV_FAIL && res->failed_instance != 0
+               && res->failed_instance < inst;
+    }
     if (res->cv != IK_ARC_CV_PASS)
         printf("  revalidation: %s (%s)\n", ik_arc_cv_name(res->cv), res->reason);
-    return res->cv;
+    return res->cv == IK_ARC_CV_PASS;
 }
 
 static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
@@ -180,8 +206,8 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
             }
         }
         if (ok && inst != 0 && cv != IK_ARC_CV_FAIL
-            && revalidate(a, &r, out, f, n, ik_str_make(msg.p + body, msg.len - body))
-                   != IK_ARC_CV_PASS) {
+            && !revalidates(a, &r, out, inst, f, n, ik_str_make(msg.p + body, msg.len - body),
+                            id)) {
             printf("FAIL %.*s: the new set does not validate\n", (int)id.len, id.p);
             ok = 0;
         }
@@ -204,12 +230,12 @@ static int scenario(yaml_document_t *d, yaml_node_t *root, const char *filter)
 int main(int argc, char **argv)
 {
     char path[4096];
-    if (corpus_file("arc-draft-sign-tests.yml", path, sizeof(path)) == NULL) {
+    if (corpus_file(ARC_SUITE_FILE, path, sizeof(path)) == NULL) {
         printf("SKIPPED: no ARC corpus under %s\n", IK_CORPUS_DIR);
         return 77;
     }
     if (for_each_scenario(path, scenario, argc > 1 ? argv[1] : NULL) != 0)
         return 1;
-    printf("arc signing: %d passed, %d failed\n", passed, failed);
+    printf(ARC_SUITE_NAME ": %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
