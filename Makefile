@@ -31,7 +31,7 @@ NODE_DEPS := $(if $(shell command -v node 2>/dev/null),,nodejs) \
 DEPS_BUILD = build-essential cmake pkg-config clang clang-format libclang-rt-14-dev \
 	libssl-dev libunbound-dev libevent-dev libyaml-dev dns-root-data \
 	libpsl-dev publicsuffix
-DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound \
+DEPS_TEST  = python3 python3-spf python3-dnspython libspf2-dev unbound ldnsutils \
 	python3-dkim python3-nacl libmail-dkim-perl openssl \
 	valgrind $(NODE_DEPS)
 DEPS = $(DEPS_BUILD) $(DEPS_TEST)

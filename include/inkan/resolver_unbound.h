@@ -64,6 +64,12 @@ typedef struct ik_unbound_options {
      * none (no validation).
      */
     const char *trust_anchor_file;
+    /*
+     * With recursive: "IP" or "IP@PORT" of the server recursion starts
+     * from, instead of the root servers of the built-in hints (a private
+     * DNS root; a test root on loopback).  NULL: the real root.
+     */
+    const char *root_server;
     /* Per query; 0: IK_UNBOUND_DEFAULT_TIMEOUT_MS. */
     unsigned timeout_ms;
     /* Non-zero: never send queries over IPv6. */

@@ -24,6 +24,8 @@ int cli_dns_option(cli_dns_opts *o, int opt, const char *arg, const char *prog)
     case CLI_OPT_ZONE: o->zone = arg; return 1;
     case CLI_OPT_RESOLVER: o->resolver = arg; return 1;
     case CLI_OPT_RECURSIVE: o->recursive = 1; return 1;
+    case CLI_OPT_TRUST_ANCHOR: o->trust_anchor = arg; return 1;
+    case CLI_OPT_ROOT_SERVER: o->root_server = arg; return 1;
     case CLI_OPT_DNS_TIMEOUT: {
         uint64_t v;
         if (ik_str_to_u64(ik_str_c(arg), 600000, &v) != IK_OK || v == 0) {

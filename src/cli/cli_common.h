@@ -13,19 +13,30 @@
 
 /* Options every DNS-using subcommand accepts. */
 typedef struct cli_dns_opts {
-    const char *zone;     /* --zone FILE: static zone, no network */
-    const char *resolver; /* --resolver IP[@PORT]: forward to one server */
-    int recursive;        /* --recursive: full recursion with DNSSEC */
-    unsigned timeout_ms;  /* --dns-timeout MS */
+    const char *zone;         /* --zone FILE: static zone, no network */
+    const char *resolver;     /* --resolver IP[@PORT]: forward to one server */
+    int recursive;            /* --recursive: full recursion with DNSSEC */
+    unsigned timeout_ms;      /* --dns-timeout MS */
+    const char *trust_anchor; /* --trust-anchor FILE: DNSSEC trust anchor */
+    const char *root_server;  /* --root-server IP[@PORT]: recursion starts there */
 } cli_dns_opts;
 
 /* getopt_long ids for the DNS options (above any short option char). */
-enum { CLI_OPT_ZONE = 1000, CLI_OPT_RESOLVER, CLI_OPT_RECURSIVE, CLI_OPT_DNS_TIMEOUT };
+enum {
+    CLI_OPT_ZONE = 1000,
+    CLI_OPT_RESOLVER,
+    CLI_OPT_RECURSIVE,
+    CLI_OPT_DNS_TIMEOUT,
+    CLI_OPT_TRUST_ANCHOR,
+    CLI_OPT_ROOT_SERVER
+};
 
 #define CLI_DNS_LONGOPTS                                                                           \
     { "zone", required_argument, NULL, CLI_OPT_ZONE },                                             \
         { "resolver", required_argument, NULL, CLI_OPT_RESOLVER },                                 \
         { "recursive", no_argument, NULL, CLI_OPT_RECURSIVE },                                     \
+        { "trust-anchor", required_argument, NULL, CLI_OPT_TRUST_ANCHOR },                         \
+        { "root-server", required_argument, NULL, CLI_OPT_ROOT_SERVER },                           \
     {                                                                                              \
         "dns-timeout", required_argument, NULL, CLI_OPT_DNS_TIMEOUT                                \
     }
@@ -34,6 +45,10 @@ enum { CLI_OPT_ZONE = 1000, CLI_OPT_RESOLVER, CLI_OPT_RECURSIVE, CLI_OPT_DNS_TIM
     "  --zone FILE          answer DNS from a zone file (no network)\n"                            \
     "  --resolver IP[@PORT] forward DNS queries to this server\n"                                  \
     "  --recursive          full recursion with DNSSEC validation\n"                               \
+    "  --trust-anchor FILE  DNSSEC trust anchor (DS or DNSKEY records); with\n"                    \
+    "                       --recursive the default is the root's\n"                               \
+    "  --root-server IP[@PORT]\n"                                                                  \
+    "                       --recursive starts at this server, not the root\n"                     \
     "  --dns-timeout MS     per-query timeout (default 5000)\n"
 
 /* Handles one DNS option; returns 1 if opt was one, 0 if not, -1 on error. */

@@ -1,5 +1,6 @@
 /*
- * cli_dns.c - the resolver behind --zone, --resolver and --recursive.
+ * cli_dns.c - the resolver behind --zone, --resolver and --recursive (with
+ * --trust-anchor and --root-server).
  */
 #include <string.h>
 
@@ -13,6 +14,14 @@ int cli_dns_open(const cli_dns_opts *o, const char *prog, cli_dns *out)
     memset(out, 0, sizeof(*out));
     if ((o->zone != NULL) + (o->resolver != NULL) + (o->recursive != 0) > 1) {
         cli_error(prog, "--zone, --resolver and --recursive exclude each other");
+        return -1;
+    }
+    if (o->root_server && !o->recursive) {
+        cli_error(prog, "--root-server needs --recursive");
+        return -1;
+    }
+    if (o->trust_anchor && !o->recursive && !o->resolver) {
+        cli_error(prog, "--trust-anchor needs --recursive or --resolver");
         return -1;
     }
     if (o->zone) {
@@ -38,6 +47,8 @@ int cli_dns_open(const cli_dns_opts *o, const char *prog, cli_dns *out)
     ik_unbound_options_init(&uo);
     uo.forwarder = o->resolver;
     uo.recursive = o->recursive;
+    uo.trust_anchor_file = o->trust_anchor;
+    uo.root_server = o->root_server;
     if (o->timeout_ms)
         uo.timeout_ms = o->timeout_ms;
     err[0] = '\0';

@@ -480,6 +480,12 @@ static ik_status configure(struct ub_ctx *ctx, const ik_unbound_options *o, char
             return fail(err, errlen, IK_EIO, "libunbound: cannot use %s: %s", rc_path,
                         rc == UB_READFILE ? strerror(errno) : ub_strerror(rc));
     }
+    /* A stub for the root zone: iteration starts there, not at the
+     * built-in root hints.  Not "prime": priming would replace the given
+     * address (and its port) with those of the zone's NS records. */
+    if (o->recursive && o->root_server && (rc = ub_ctx_set_stub(ctx, ".", o->root_server, 0)) != 0)
+        return fail(err, errlen, IK_EIO, "libunbound: root server %s: %s", o->root_server,
+                    ub_strerror(rc));
     const char *ta = o->trust_anchor_file;
     if (ta == NULL && o->recursive)
         ta = IK_UNBOUND_ROOT_KEY;
@@ -506,6 +512,11 @@ ik_status ik_resolver_unbound_new(const ik_allocator *al, const ik_unbound_optio
     if (opt->forwarder && !forwarder_ok(opt->forwarder))
         return fail(err, errlen, IK_EINVAL, "bad forwarder '%s' (want IP or IP@PORT)",
                     opt->forwarder, NULL);
+    if (opt->root_server && !opt->recursive)
+        return fail(err, errlen, IK_EINVAL, "a root server needs recursive mode", NULL, NULL);
+    if (opt->root_server && !forwarder_ok(opt->root_server))
+        return fail(err, errlen, IK_EINVAL, "bad root server '%s' (want IP or IP@PORT)",
+                    opt->root_server, NULL);
     ubres *r = ik_alloc(al, sizeof(*r));
     if (r == NULL)
         return IK_ENOMEM;

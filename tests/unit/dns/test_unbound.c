@@ -369,6 +369,22 @@ static void unbound_rejects_bad_options(void)
     o.resolv_conf = "/nonexistent/resolv.conf";
     ASSERT_STATUS(ik_resolver_unbound_new(NULL, &o, &r, err, sizeof(err)), IK_EIO);
     ASSERT_TRUE(strstr(err, "/nonexistent/resolv.conf") != NULL);
+    /* a root server: only for recursion, and only IP[@PORT] */
+    ik_unbound_options_init(&o);
+    o.root_server = "127.0.0.1@5353";
+    ASSERT_STATUS(ik_resolver_unbound_new(NULL, &o, &r, err, sizeof(err)), IK_EINVAL);
+    ASSERT_CSTR(err, "a root server needs recursive mode");
+    o.recursive = 1;
+    o.trust_anchor_file = "";
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        o.root_server = bad[i];
+        ASSERT_STATUS(ik_resolver_unbound_new(NULL, &o, &r, err, sizeof(err)), IK_EINVAL);
+        ASSERT_TRUE(strstr(err, "bad root server") != NULL);
+        ASSERT_TRUE(r.ops == NULL);
+    }
+    o.root_server = "127.0.0.1@5353";
+    ASSERT_OK(ik_resolver_unbound_new(NULL, &o, &r, err, sizeof(err)));
+    ik_resolver_close(&r);
 }
 
 static void unbound_recursive_mode_loads_the_root_trust_anchor(void)
