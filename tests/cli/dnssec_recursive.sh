@@ -5,10 +5,9 @@
 # authoritative server (auth-zone) on 127.0.0.1; inkan recurses from it
 # (--root-server) and validates against the zone's DS (--trust-anchor).
 # Nothing leaves loopback.  Skipped (77) without unbound or ldnsutils.
-# Usage: sh dnssec_recursive.sh INKAN SOURCE_DIR
+# Usage: sh dnssec_recursive.sh INKAN SOURCE_DIR  (IK_KEEP=1 keeps the temp dir)
 INKAN=$1
-UNBOUND=/usr/sbin/unbound
-for tool in "$UNBOUND" /usr/bin/ldns-keygen /usr/bin/ldns-signzone; do
+for tool in /usr/sbin/unbound /usr/bin/ldns-keygen /usr/bin/ldns-signzone; do
     [ -x "$tool" ] || { echo "SKIPPED: $tool not installed"; exit 77; }
 done
 dir=$(mktemp -d /tmp/ik_dnssec.XXXXXX)
@@ -45,52 +44,16 @@ spf() { # port, trust-anchor, ip, mail-from, extra...
         --dns-timeout 3000 --ip "$ip" --mail-from "$mf" "$@" 2>&1
 }
 
-start_unbound() {
-    cat > "$dir/unbound.conf" <<CONF
-server:
-    interface: 127.0.0.1
-    port: $port
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "$dir"
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    num-threads: 1
-    do-ip6: no
-    access-control: 127.0.0.0/8 allow
-    module-config: "iterator"
+cat > "$dir/tail.conf" <<CONF
 auth-zone:
     name: "."
     zonefile: "$dir/served.zone"
     for-downstream: yes
     for-upstream: no
-remote-control:
-    control-enable: no
 CONF
-    "$UNBOUND" -d -c "$dir/unbound.conf" > "$dir/log" 2>&1 &
-    pid=$!
-    i=0
-    while [ $i -lt 50 ]; do
-        [ "$(spf $port "$dir/ta.ds" 192.0.2.1 a@good.zz | head -1)" = pass ] && return 0
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.1; i=$((i + 1))
-    done
-    kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=
-    return 1
-}
-
-attempt=0
-port=$(( 20000 + (($$ * 3) % 40000) ))
-until start_unbound; do
-    attempt=$((attempt + 1))
-    if [ $attempt -ge 5 ]; then
-        echo "could not start unbound; its last log:"; cat "$dir/log"; exit 1
-    fi
-    port=$(( 20000 + (($$ * 7919 + attempt * 104729) % 40000) ))
-done
+ready() { [ "$(spf $port "$dir/ta.ds" 192.0.2.1 a@good.zz | head -1)" = pass ]; }
+. "$2/tests/harness/unbound.sh"
+ik_unbound_start "$dir" "$dir/tail.conf" ready || exit 1
 
 pass=0; fail=0
 check() {

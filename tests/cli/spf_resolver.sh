@@ -12,25 +12,7 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' E
 
 spf() { "$INKAN" spf --resolver "127.0.0.1@$port" --dns-timeout 2000 "$@" 2>&1 | head -1; }
 
-# Starts unbound on $port; true once it answers (up to ~5 s), false when
-# it exits (the port was most likely taken) or never answers.
-start_unbound() {
-cat > "$dir/unbound.conf" <<CONF
-server:
-    interface: 127.0.0.1
-    port: $port
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "$dir"
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    num-threads: 1
-    do-ip6: no
-    access-control: 127.0.0.0/8 allow
-    module-config: "iterator"
+cat > "$dir/tail.conf" <<'CONF'
     local-zone: "example.org." static
     local-data: 'example.org. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 include:_spf.example.org " "mx -all"'
     local-data: '_spf.example.org. 300 IN TXT "v=spf1 ip6:2001:db8:1::/48 ~all"'
@@ -39,30 +21,10 @@ server:
     local-data: 'soft.example.org. 300 IN TXT "v=spf1 ~all"'
     local-data: 'bad.example.org. 300 IN TXT "v=spf1 ip4:300.1.1.1 -all"'
     local-zone: "refused.example." refuse
-remote-control:
-    control-enable: no
 CONF
-    "$UNBOUND" -d -c "$dir/unbound.conf" > "$dir/log" 2>&1 &
-    pid=$!
-    i=0
-    while [ $i -lt 50 ]; do
-        [ "$(spf --ip 192.0.2.1 --mail-from a@example.org)" = pass ] && return 0
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.1; i=$((i + 1))
-    done
-    kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=
-    return 1
-}
-
-attempt=0
-port=$(( 20000 + ($$ % 20000) ))
-until start_unbound; do
-    attempt=$((attempt + 1))
-    if [ $attempt -ge 5 ]; then
-        echo "could not start unbound; its last log:"; cat "$dir/log"; exit 1
-    fi
-    port=$(( 20000 + (($$ * 7919 + attempt * 104729) % 40000) ))
-done
+ready() { [ "$(spf --ip 192.0.2.1 --mail-from a@example.org)" = pass ]; }
+. "$2/tests/harness/unbound.sh"
+ik_unbound_start "$dir" "$dir/tail.conf" ready || exit 1
 
 pass=0; fail=0
 check() {
