@@ -29,13 +29,13 @@ static char dir[128];
 static char fwd[64];
 static int port;
 
-static void write_config(const char *path)
+static void write_config(const char *path, const char *addr, int at_port)
 {
     FILE *f = fopen(path, "w");
     ASSERT_TRUE(f != NULL);
     fprintf(f,
             "server:\n"
-            "    interface: 127.0.0.1\n"
+            "    interface: %s\n"
             "    port: %d\n"
             "    do-daemonize: no\n"
             "    chroot: \"\"\n"
@@ -63,7 +63,7 @@ static void write_config(const char *path)
             "    local-zone: \"refused.example.\" refuse\n"
             "remote-control:\n"
             "    control-enable: no\n",
-            port, dir);
+            addr, at_port, dir);
     fclose(f);
 }
 
@@ -71,7 +71,7 @@ static void write_config(const char *path)
  * A minimal DNS query for example.org/A; 0 when the server answers.  (Not
  * .test: libunbound answers RFC 6761 names locally, without forwarding.)
  */
-static int probe(void)
+static int probe_at(const char *addr, int at_port)
 {
     static const unsigned char q[] = { 0x12, 0x34, 0x01, 0x00, 0,   1,   0,   0,   0,   0,
                                        0,    0,    7,    'e',  'x', 'a', 'm', 'p', 'l', 'e',
@@ -79,8 +79,11 @@ static int probe(void)
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     if (s < 0)
         return -1;
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)at_port) };
+    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        close(s);
+        return -1;
+    }
     unsigned char buf[512];
     int ok = -1;
     if (sendto(s, q, sizeof(q), 0, (struct sockaddr *)&sa, sizeof(sa)) == (ssize_t)sizeof(q)) {
@@ -93,14 +96,19 @@ static int probe(void)
     return ok;
 }
 
-static pid_t start_unbound(void)
+/* Runs unbound on addr:at_port (0: a free high port, set in port); the
+ * pid, or -1 when it never answers. */
+static pid_t start_unbound_at(const char *addr, int at_port, const char *name)
 {
     char conf[256], log[256];
-    snprintf(conf, sizeof(conf), "%s/unbound.conf", dir);
-    snprintf(log, sizeof(log), "%s/unbound.log", dir);
-    for (int attempt = 0; attempt < 8; attempt++) {
-        port = 20000 + (int)((unsigned)(getpid() * 7919 + attempt * 104729 + time(NULL)) % 40000u);
-        write_config(conf);
+    snprintf(conf, sizeof(conf), "%s/%s.conf", dir, name);
+    snprintf(log, sizeof(log), "%s/%s.log", dir, name);
+    for (int attempt = 0; attempt < (at_port ? 1 : 8); attempt++) {
+        int p = at_port;
+        if (p == 0)
+            p = port =
+                20000 + (int)((unsigned)(getpid() * 7919 + attempt * 104729 + time(NULL)) % 40000u);
+        write_config(conf, addr, p);
         pid_t pid = fork();
         if (pid < 0)
             return -1;
@@ -114,15 +122,33 @@ static pid_t start_unbound(void)
             int status;
             if (waitpid(pid, &status, WNOHANG) == pid)
                 break; /* exited: most likely the port was taken; try another */
-            if (probe() == 0) {
-                snprintf(fwd, sizeof(fwd), "127.0.0.1@%d", port);
+            if (probe_at(addr, p) == 0)
                 return pid;
-            }
         }
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
     }
     return -1;
+}
+
+static pid_t start_unbound(void)
+{
+    pid_t pid = start_unbound_at("127.0.0.1", 0, "unbound");
+    if (pid > 0)
+        snprintf(fwd, sizeof(fwd), "127.0.0.1@%d", port);
+    return pid;
+}
+
+static void stop_unbound(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    int status;
+    for (int i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++)
+        usleep(100000);
+    if (waitpid(pid, &status, WNOHANG) == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -343,6 +369,56 @@ static void unbound_dead_forwarder_is_tempfail_within_the_timeout(void)
     ik_arena_free(a);
 }
 
+static pid_t port53_pid;
+
+/* A failed assertion ends the case's process: the server must not outlive
+ * it and hold port 53 for the next run. */
+static void kill_port53(void)
+{
+    if (port53_pid > 0)
+        stop_unbound(port53_pid);
+    port53_pid = 0;
+}
+
+static void unbound_resolv_conf_nameservers_are_the_default(void)
+{
+    /* resolv.conf has no port: a second unbound on port 53 of another
+     * loopback address, which needs root (CI runs as root) */
+    if (geteuid() != 0) {
+        printf("# not root: port 53 cannot be bound, resolv.conf mode not checked\n");
+        return;
+    }
+    port53_pid = start_unbound_at("127.83.0.1", 53, "port53");
+    ASSERT_TRUE(port53_pid > 0);
+    atexit(kill_port53);
+    char path[256];
+    snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+    FILE *f = fopen(path, "w");
+    ASSERT_TRUE(f != NULL);
+    fputs("# written by test_unbound\nsearch example.net\nnameserver 127.83.0.1\n"
+          "options ndots:1\n",
+          f);
+    fclose(f);
+    ik_unbound_options o;
+    ik_unbound_options_init(&o);
+    o.resolv_conf = path;
+    o.no_ipv6 = 1;
+    o.timeout_ms = 3000;
+    ik_resolver r;
+    char err[256];
+    ASSERT_OK(ik_resolver_unbound_new(NULL, &o, &r, err, sizeof(err)));
+    ik_arena *a = ik_arena_new(NULL);
+    ik_dns_answer *ans = resolve(&r, a, "example.org", IK_DNS_T_A);
+    ASSERT_DNS(ans, IK_DNS_OK);
+    ASSERT_EQ(ans->nrr, 1);
+    char text[IK_IP_TEXT_MAX];
+    ik_ip_format(&ans->rr[0].u.addr, text);
+    ASSERT_CSTR(text, "192.0.2.10");
+    ik_arena_free(a);
+    ik_resolver_close(&r);
+    kill_port53();
+}
+
 static void unbound_rejects_bad_options(void)
 {
     ik_unbound_options o;
@@ -451,6 +527,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(unbound_dead_forwarder_is_tempfail_within_the_timeout),
     IK_TEST_CASE(unbound_rejects_bad_options),
     IK_TEST_CASE(unbound_recursive_mode_loads_the_root_trust_anchor),
+    IK_TEST_CASE(unbound_resolv_conf_nameservers_are_the_default),
     IK_TEST_CASE(unbound_survives_allocation_failures),
 };
 
@@ -475,14 +552,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = ik_test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
-    kill(pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++)
-        usleep(100000);
-    if (waitpid(pid, &status, WNOHANG) == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
+    stop_unbound(pid);
     char cmd[300];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
