@@ -91,7 +91,8 @@ ik_dns_answer *ik_dns_answer_new(ik_arena *a, ik_dns_status st)
     return ans;
 }
 
-/* Reads an uncompressed wire name at rdata[*off] as dotted text. */
+/* Reads an uncompressed wire name at rdata[*off] as dotted text; a label
+ * holding a '.' is refused (IK_ESYNTAX). */
 static ik_status read_name(ik_arena *a, const uint8_t *p, size_t len, size_t *off, ik_str *out)
 {
     char text[IK_DNS_NAME_MAX + 2];
@@ -107,6 +108,10 @@ static ik_status read_name(ik_arena *a, const uint8_t *p, size_t len, size_t *of
         /* the text form, dots included, stays within IK_DNS_NAME_MAX
          * (RFC 1035 2.3.4: 255 octets in wire form) */
         if ((n ? n + 1 : 0) + l > IK_DNS_NAME_MAX)
+            return IK_ESYNTAX;
+        /* a '.' inside a label has no place in our dotted text: it would
+         * read as a label boundary and name another domain */
+        if (memchr(p + i, '.', l) != NULL)
             return IK_ESYNTAX;
         if (n)
             text[n++] = '.';

@@ -222,6 +222,32 @@ static void expire(ubres *r)
     }
 }
 
+/*
+ * Writes name (dotted, raw octets, no trailing dot) in presentation format
+ * into out (4 * IK_DNS_NAME_MAX + 2 bytes): letters, digits, '-', '_' and
+ * '*' as they are, every other octet of a label as \DDD.  libunbound
+ * parses its name argument as text, so a '\\' or a NUL (an SPF macro
+ * expands a local part into a name) must not reach it bare: it would name
+ * another domain.
+ */
+static void presentation(ik_str name, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < name.len; i++) {
+        unsigned char c = (unsigned char)name.p[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+            || c == '_' || c == '*' || c == '.') {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = '\\';
+            out[o++] = (char)('0' + c / 100);
+            out[o++] = (char)('0' + c / 10 % 10);
+            out[o++] = (char)('0' + c % 10);
+        }
+    }
+    out[o] = '\0';
+}
+
 static ubq *start(ubres *r, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done, void *arg,
                   ik_status *st)
 {
@@ -238,8 +264,9 @@ static ubq *start(ubres *r, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done, v
     p->done = done;
     p->arg = arg;
     p->deadline = now_ms() + r->timeout_ms;
-    /* the query name is a view: libunbound wants a C string */
-    char name[IK_DNS_NAME_MAX + 2];
+    /* the query name is a view of raw octets; libunbound wants
+     * presentation format */
+    char name[4 * IK_DNS_NAME_MAX + 2];
     int ub_err = 0;
     if (ik_dns_name_check(q->name) != IK_OK) {
         p->ans = ik_dns_answer_new(a, IK_DNS_INVALID);
@@ -248,8 +275,7 @@ static ubq *start(ubres *r, ik_arena *a, ik_dns_query *q, ik_dns_done_fn done, v
             p->ans->why = IK_STR_LIT("invalid query name");
         }
     } else {
-        memcpy(name, q->name.p, q->name.len);
-        name[q->name.len] = '\0';
+        presentation(q->name, name);
         p->next = r->inflight;
         if (r->inflight)
             r->inflight->prev = p;

@@ -154,6 +154,18 @@ static void dns_rdata_decodes_names_and_refuses_malformed_ones(void)
     expect_bad(IK_DNS_T_PTR, big, 66);
     static const uint8_t over[] = { 9, 'a', 'b', 0 };
     expect_bad(IK_DNS_T_PTR, over, sizeof(over));
+    /* a '.' inside a label: as text it would be two labels, another name
+     * ("mail.bank" + "example" is not mail.bank.example) */
+    static const uint8_t dotted[] = { 9, 'm', 'a', 'i', 'l', '.', 'b', 'a', 'n', 'k',
+                                      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
+    expect_bad(IK_DNS_T_PTR, dotted, sizeof(dotted));
+    static const uint8_t mxdotted[] = { 0, 5, 3, 'a', '.', 'b', 0 };
+    expect_bad(IK_DNS_T_MX, mxdotted, sizeof(mxdotted));
+    /* other octets are label data, kept as they are */
+    static const uint8_t odd[] = { 3, 'a', 0, '\\', 1, 'x', 0 };
+    ASSERT_OK(ik_dns_rdata_decode(a, IK_DNS_T_PTR, odd, sizeof(odd), &rr));
+    ASSERT_EQ(rr.u.name.len, 5);
+    ASSERT_TRUE(memcmp(rr.u.name.p, "a\0\\.x", 5) == 0);
 
     /* a name of 253 text octets decodes; one of 254 does not */
     for (int last = 61; last <= 62; last++) {

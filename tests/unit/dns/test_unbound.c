@@ -61,6 +61,11 @@ static void write_config(const char *path, const char *addr, int at_port)
              * zones of documentation ranges locally (RFC 6303) */
             "    local-data: \"25.ptr.example.org. 300 IN PTR mail.example.org.\"\n"
             "    local-zone: \"refused.example.\" refuse\n"
+            /* names with octets that text form must escape */
+            "    local-data: 'a\\000b.example.org. 300 IN TXT \"nul\"'\n"
+            "    local-data: 'back\\092slash.example.org. 300 IN TXT \"backslash\"'\n"
+            "    local-data: 'sp\\032ace.example.org. 300 IN TXT \"space\"'\n"
+            "    local-data: 'b.example.org. 300 IN TXT \"not me\"'\n"
             "remote-control:\n"
             "    control-enable: no\n",
             addr, at_port, dir);
@@ -423,6 +428,32 @@ static void unbound_resolv_conf_nameservers_are_the_default(void)
     kill_port53();
 }
 
+static void unbound_names_with_special_octets_are_escaped(void)
+{
+    /* explicit lengths: the NUL, backslash and space are label octets */
+    static const struct {
+        const char *name;
+        size_t len;
+        const char *txt;
+    } cases[] = {
+        { "a\0b.example.org", 15, "nul" },
+        { "back\\slash.example.org", 22, "backslash" },
+        { "sp ace.example.org", 18, "space" },
+    };
+    ik_resolver r = make_resolver(3000);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ik_arena *a = ik_arena_new(NULL);
+        ik_dns_query *q =
+            ik_dns_query_new(a, ik_str_make(cases[i].name, cases[i].len), IK_DNS_T_TXT);
+        ASSERT_OK(r.ops->resolve(r.self, a, q));
+        ASSERT_DNS(q->answer, IK_DNS_OK);
+        ASSERT_EQ(q->answer->nrr, 1);
+        ASSERT_STR(q->answer->rr[0].u.txt.joined, cases[i].txt);
+        ik_arena_free(a);
+    }
+    ik_resolver_close(&r);
+}
+
 static void unbound_rejects_bad_options(void)
 {
     ik_unbound_options o;
@@ -530,6 +561,7 @@ static const ik_test_case cases[] = {
     IK_TEST_CASE(unbound_fd_and_process_deliver_answers),
     IK_TEST_CASE(unbound_dead_forwarder_is_tempfail_within_the_timeout),
     IK_TEST_CASE(unbound_rejects_bad_options),
+    IK_TEST_CASE(unbound_names_with_special_octets_are_escaped),
     IK_TEST_CASE(unbound_recursive_mode_loads_the_root_trust_anchor),
     IK_TEST_CASE(unbound_resolv_conf_nameservers_are_the_default),
     IK_TEST_CASE(unbound_survives_allocation_failures),
