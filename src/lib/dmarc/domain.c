@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dmarc/dmarc_int.h"
+#include "util/util_int.h"
 
 size_t ik__dmarc_labels(ik_str name)
 {
@@ -265,10 +266,17 @@ ik_dmarc_psl *ik_dmarc_psl_free(ik_dmarc_psl *psl)
 
 ik_str ik_dmarc_psl_org_domain(const ik_dmarc_psl *psl, ik_arena *a, ik_str domain)
 {
-    char *z = ik_arena_strndup(a, domain.p, domain.len);
+    char *z = ik_arena_alloc(a, domain.len + 1);
     if (z == NULL)
         return IK_STR_NULL;
     /* libpsl wants NUL-terminated lowercase text: z is our own copy. */
+    ik__ascii_lower(z, domain.p, domain.len);
+    z[domain.len] = '\0';
+    /* A NUL inside would end the text early: libpsl would judge a shorter
+     * name.  Such a name is its own organizational domain, so it can
+     * align only with itself. */
+    if (memchr(z, '\0', domain.len) != NULL)
+        return ik_str_make(z, domain.len);
     const char *reg = psl_registrable_domain(psl->psl, z);
     if (reg == NULL)
         return ik_str_make(z, domain.len); /* a public suffix itself */

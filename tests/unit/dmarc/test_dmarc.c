@@ -1053,6 +1053,13 @@ static void eval_7489_mode_needs_psl_and_uses_it(void)
                "example.co.uk");
     ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("co.uk")), "co.uk");
     ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("x.blogspot.com")), "x.blogspot.com");
+    ASSERT_STR(ik_dmarc_psl_org_domain(f.psl, f.a, IK_STR_LIT("Mail.Example.CO.UK")),
+               "example.co.uk");
+    /* a NUL must not let libpsl judge the shorter name "bank.example.com" */
+    static const char nul[] = "bank.example.com\0.evil.example";
+    ik_str org = ik_dmarc_psl_org_domain(f.psl, f.a, ik_str_make(nul, sizeof(nul) - 1));
+    ASSERT_EQ(org.len, sizeof(nul) - 1);
+    ASSERT_TRUE(memcmp(org.p, nul, org.len) == 0);
     eval_in in = { .spec = IK_DMARC_SPEC_7489,
                    .from = "mail.example.co.uk",
                    .mailfrom = "b@bounce.example.co.uk",
