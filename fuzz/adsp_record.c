@@ -11,21 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "inkan/adsp.h"
 #include "inkan/arena.h"
 
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *copy = malloc(size ? size : 1);
-    check(copy != NULL);
-    if (size)
-        memcpy(copy, data, size);
+    char *copy = fuzz_copy(data, size);
     ik_arena *a = ik_arena_new(NULL);
     check(a != NULL);
     ik_adsp_practice p = (ik_adsp_practice)-1, q = (ik_adsp_practice)-1;

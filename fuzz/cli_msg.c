@@ -16,13 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_msg.h"
+#include "fuzz.h"
 
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
+#include "cli_msg.h"
 
 typedef struct events {
     char *p; /* fields, blank line and body, concatenated */

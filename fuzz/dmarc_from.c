@@ -14,16 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
+
 #include "inkan/address.h"
 #include "inkan/arena.h"
 #include "inkan/dmarc.h"
 #include "inkan/header.h"
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static void check_from(ik_arena *a, const ik_dmarc_from *f)
 {

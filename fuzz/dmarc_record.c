@@ -13,14 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
+
 #include "inkan/arena.h"
 #include "inkan/dmarc.h"
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static void check_uris(const ik_dmarc_uri *u, size_t n)
 {

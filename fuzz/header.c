@@ -11,14 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
+
 #include "inkan/arena.h"
 #include "inkan/header.h"
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static void check_fields(const ik_hdr_field *f, size_t n, const char *data, size_t len)
 {

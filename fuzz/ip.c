@@ -12,20 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "inkan/ip.h"
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *copy = malloc(size ? size : 1);
-    check(copy != NULL);
-    if (size)
-        memcpy(copy, data, size);
+    char *copy = fuzz_copy(data, size);
     ik_str s = ik_str_make(copy, size);
     ik_ip ip, v4, v6;
     ik_status st = ik_ip_parse(s, &ip);

@@ -10,15 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
+
 #include "inkan/arena.h"
 #include "inkan/header.h"
 #include "inkan/senderid.h"
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
