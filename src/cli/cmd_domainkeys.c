@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "cli_msg.h"
 #include "inkan/domainkeys.h"
 
 #define MAX_MESSAGE (256u * 1024 * 1024)
@@ -42,96 +43,78 @@ static const char dk_usage[] =
 
 enum { OPT_JSON = 1, OPT_DOMAIN, OPT_SELECTOR, OPT_KEY, OPT_CANON, OPT_HEADERS, OPT_HELP };
 
-/* The message with every LF not preceded by CR made CRLF (arena). */
-static ik_str to_crlf(ik_arena *a, ik_str in)
+/* What the message reader's events drive: a verifier or a signer. */
+typedef struct dk_run {
+    ik_dk_verifier *v;
+    ik_dk_signer *s;
+    ik_resolver *r;
+    ik_arena *a;
+} dk_run;
+
+static ik_status on_header(void *ud, const char *f, size_t n)
 {
-    size_t extra = 0;
-    for (size_t i = 0; i < in.len; i++)
-        if (in.p[i] == '\n' && (i == 0 || in.p[i - 1] != '\r'))
-            extra++;
-    if (extra == 0)
-        return in;
-    char *out = ik_arena_alloc(a, in.len + extra + 1);
-    if (out == NULL)
-        return IK_STR_NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < in.len; i++) {
-        if (in.p[i] == '\n' && (i == 0 || in.p[i - 1] != '\r'))
-            out[o++] = '\r';
-        out[o++] = in.p[i];
-    }
-    out[o] = '\0';
-    return ik_str_make(out, o);
+    dk_run *x = ud;
+    return x->v ? ik_dk_verify_header(x->v, f, n) : ik_dk_sign_header(x->s, f, n);
 }
 
-typedef ik_status (*field_fn)(void *ctx, const char *f, size_t n);
+static ik_status on_eoh(void *ud)
+{
+    dk_run *x = ud;
+    if (x->s)
+        return ik_dk_sign_eoh(x->s);
+    ik_dns_query *q = NULL;
+    ik_status st = ik_dk_verify_eoh(x->v, &q);
+    if (st == IK_EAGAIN)
+        st = ik_resolver_answer_all(x->r, x->a, q);
+    return st;
+}
+
+static ik_status on_body(void *ud, const char *p, size_t n)
+{
+    dk_run *x = ud;
+    return x->v ? ik_dk_verify_body(x->v, p, n) : ik_dk_sign_body(x->s, p, n);
+}
+
+static const cli_msg_sink dk_sink = { on_header, on_eoh, on_body };
 
 /*
- * Feeds each header field of msg to fn and returns the body offset.  An
- * mbox "From " line is skipped.  A message without an empty line is all
- * header.
+ * Runs the message through the CLI's message reader (cli_msg.h: line ends
+ * made CRLF, an mbox "From " line skipped, fields and header bounded) into
+ * x's verifier or signer, up to end of message.  On IK_ELIMIT *why says
+ * which limit.
  */
-static size_t feed_headers(ik_str msg, field_fn fn, void *ctx, ik_status *st)
+static ik_status feed(dk_run *x, ik_str raw, const char **why)
 {
-    size_t i = 0, len = msg.len;
-    const char *m = msg.p;
-    *st = IK_OK;
-    if (len >= 5 && memcmp(m, "From ", 5) == 0) {
-        while (i < len && m[i] != '\n')
-            i++;
-        if (i < len)
-            i++;
-    }
-    while (i < len) {
-        if (i + 1 < len && m[i] == '\r' && m[i + 1] == '\n')
-            return i + 2;
-        size_t start = i;
-        for (;;) {
-            while (i < len && m[i] != '\n')
-                i++;
-            if (i < len)
-                i++;
-            if (i >= len || (m[i] != ' ' && m[i] != '\t'))
-                break;
-        }
-        *st = fn(ctx, m + start, i - start);
-        if (*st != IK_OK)
-            return len;
-    }
-    return len;
-}
-
-static ik_status vfield(void *ctx, const char *f, size_t n)
-{
-    return ik_dk_verify_header(ctx, f, n);
-}
-
-static ik_status sfield(void *ctx, const char *f, size_t n)
-{
-    return ik_dk_sign_header(ctx, f, n);
-}
-
-/* Verifies one message; 0, or 1 on an internal failure (printed). */
-static int verify_one(ik_arena *a, ik_resolver *r, ik_str msg, ik_dk_verifier *v)
-{
-    const char *prog = "domainkeys";
-    ik_status st;
-    size_t body = feed_headers(msg, vfield, v, &st);
-    ik_dns_query *q = NULL;
+    cli_msg m;
+    *why = NULL;
+    ik_status st = cli_msg_init(&m, &dk_sink, x);
+    if (st == IK_OK && raw.len)
+        st = cli_msg_feed(&m, raw.p, raw.len);
     if (st == IK_OK)
-        st = ik_dk_verify_eoh(v, &q);
-    if (st == IK_EAGAIN)
-        st = ik_resolver_answer_all(r, a, q);
-    /* The body in 64 KiB pieces, as a milter would see it. */
-    for (size_t off = body; st == IK_OK && off < msg.len; off += 65536) {
-        size_t n = msg.len - off < 65536 ? msg.len - off : 65536;
-        st = ik_dk_verify_body(v, msg.p + off, n);
-    }
+        st = cli_msg_end(&m);
+    if (st == IK_ELIMIT)
+        *why = m.error;
+    cli_msg_free(&m);
+    return st;
+}
+
+/* Verifies one message; 0, 2 for a message over the reader's limits, or 1
+ * on an internal failure (printed). */
+static int verify_one(ik_arena *a, ik_resolver *r, const char *name, ik_str raw, ik_dk_verifier *v)
+{
+    const char *prog = "domainkeys", *why;
+    dk_run x = { v, NULL, r, a };
+    ik_status st = feed(&x, raw, &why);
+    ik_dns_query *q = NULL;
     while (st == IK_OK) {
         st = ik_dk_verify_eom(v, &q);
         if (st != IK_EAGAIN)
             break;
         st = ik_resolver_answer_all(r, a, q);
+    }
+    if (st == IK_ELIMIT && why != NULL) {
+        cli_error(prog, "%s: %s", name, why);
+        return 2;
     }
     if (st != IK_OK) {
         cli_error(prog, "verification failed: %s", ik_strerror(st));
@@ -274,21 +257,21 @@ static int dk_verify(int argc, char **argv)
             rc = 1;
             break;
         }
-        ik_str raw, msg;
+        ik_str raw;
         if (cli_read_file(a, files[i], MAX_MESSAGE, prog, &raw) != 0) {
             rc = rc ? rc : 2;
             ik_arena_free(a);
             continue;
         }
-        msg = to_crlf(a, raw);
         ik_dk_verify_config cfg = { 0 };
         cfg.check_policy = 1;
         ik_dk_verifier *v = ik_dk_verify_new(a, &cfg);
-        if (msg.p == NULL || v == NULL) {
+        int vr;
+        if (v == NULL) {
             cli_error(prog, "out of memory");
             rc = 1;
-        } else if (verify_one(a, &res.r, msg, v) != 0) {
-            rc = 1;
+        } else if ((vr = verify_one(a, &res.r, files[i], raw, v)) != 0) {
+            rc = rc == 1 ? 1 : vr;
         } else if (json) {
             print_json(a, files[i], v);
         } else {
@@ -366,30 +349,31 @@ static int dk_sign(int argc, char **argv)
         return 2;
     }
     int rc = 0;
-    ik_str raw, msg;
+    ik_str raw;
     if (cli_read_file(a, optind < argc ? argv[optind] : "-", MAX_MESSAGE, prog, &raw) != 0) {
         rc = 2;
         goto out;
     }
-    msg = to_crlf(a, raw);
     p.key = key;
     p.domain = ik_str_c(domain);
     p.selector = ik_str_c(selector);
     p.headers = headers;
     ik_dk_signer *s = ik_dk_sign_new(a, &p);
-    if (msg.p == NULL || s == NULL) {
+    if (s == NULL) {
         cli_error(prog, "out of memory");
         rc = 1;
         goto out;
     }
-    ik_status st;
-    size_t body = feed_headers(msg, sfield, s, &st);
-    if (st == IK_OK)
-        st = ik_dk_sign_eoh(s);
-    for (size_t off = body; st == IK_OK && off < msg.len; off += 65536)
-        st = ik_dk_sign_body(s, msg.p + off, msg.len - off < 65536 ? msg.len - off : 65536);
+    dk_run x = { NULL, s, NULL, a };
+    const char *why_limit;
+    ik_status st = feed(&x, raw, &why_limit);
     if (st == IK_OK)
         st = ik_dk_sign_eom(s);
+    if (st == IK_ELIMIT && why_limit != NULL) {
+        cli_error(prog, "cannot sign: %s", why_limit);
+        rc = 2;
+        goto out;
+    }
     if (st != IK_OK) {
         const char *e = ik_dk_sign_error(s);
         cli_error(prog, "cannot sign: %s", e[0] ? e : ik_strerror(st));

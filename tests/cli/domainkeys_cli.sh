@@ -151,5 +151,16 @@ usage adsp-two "$INKAN" adsp --zone "$T/zone" a.example b.example
 usage adsp-empty "$INKAN" adsp --zone "$T/zone" user@
 usage adsp-opt "$INKAN" adsp --bogus example.com
 
+# Messages over the reader's limits (the same reader as inkan dkim and
+# inkan verify): exit 2, one line naming the limit, nothing on stdout.
+{ printf 'Subject: '; head -c 2097152 /dev/zero | tr '\0' a; printf '\r\n\r\nbody\r\n'; } \
+    > "$T/huge.eml"
+usage verify-huge-field "$INKAN" domainkeys verify --zone "$T/zone" "$T/huge.eml"
+check verify-huge-field-why "header field longer than 1048576 bytes" \
+    "$("$INKAN" domainkeys verify --zone "$T/zone" "$T/huge.eml" 2>&1 | sed 's/.*: //')"
+check verify-huge-field-stdout "" "$("$INKAN" domainkeys verify --zone "$T/zone" "$T/huge.eml" 2>/dev/null)"
+usage sign-huge-field "$INKAN" domainkeys sign --domain example.com --selector sel \
+    --key "$T/key.pem" "$T/huge.eml"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
