@@ -150,3 +150,16 @@ int cli_read_file(ik_arena *a, const char *path, size_t max, const char *prog, i
     *out = ik_buf_str(&b);
     return 0;
 }
+
+void cli_json_error(ik_arena *a, const char *file, const char *why)
+{
+    ik_buf b;
+    ik_buf_init(&b, a, 0);
+    int first = 1;
+    ik_buf_putc(&b, '{');
+    cli_json_kv_c(&b, &first, "file", file);
+    cli_json_kv_c(&b, &first, "error", why);
+    ik_buf_append_c(&b, "}\n");
+    ik_str s = ik_buf_str(&b);
+    fwrite(s.p, 1, s.len, stdout);
+}

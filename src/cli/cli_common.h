@@ -73,6 +73,9 @@ void cli_json_str(ik_buf *b, ik_str s);
 /* Writes "key": "value" with a leading comma unless first. */
 void cli_json_kv(ik_buf *b, int *first, const char *key, ik_str value);
 void cli_json_kv_c(ik_buf *b, int *first, const char *key, const char *value);
+/* Prints {"file": file, "error": why} and a newline to stdout: a message
+ * that produced no result, in --json mode. */
+void cli_json_error(ik_arena *a, const char *file, const char *why);
 void cli_json_kv_u(ik_buf *b, int *first, const char *key, unsigned long v);
 void cli_json_kv_null(ik_buf *b, int *first, const char *key);
 /* Writes "key": with a leading comma unless first (caller writes the value). */

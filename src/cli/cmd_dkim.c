@@ -233,19 +233,6 @@ static void print_plain(ik_buf *b, const char *file, const ik_dkim_verifier *v)
     }
 }
 
-static void print_error_json(ik_arena *a, const char *file, const char *why)
-{
-    ik_buf b;
-    ik_buf_init(&b, a, 0);
-    int first = 1;
-    ik_buf_putc(&b, '{');
-    cli_json_kv_c(&b, &first, "file", file);
-    cli_json_kv_c(&b, &first, "error", why);
-    ik_buf_append_c(&b, "}\n");
-    ik_str s = ik_buf_str(&b);
-    fwrite(s.p, 1, s.len, stdout);
-}
-
 /* Verifies one file.  Returns the exit code it contributes (0, 1 or 2). */
 static int verify_one(const char *path, ik_arena *a, ik_resolver *r,
                       const ik_dkim_verify_config *cfg, int json, char *chunk)
@@ -254,7 +241,7 @@ static int verify_one(const char *path, ik_arena *a, ik_resolver *r,
     input in;
     if (input_open(&in, path, prog) != 0) {
         if (json)
-            print_error_json(a, path, in.why);
+            cli_json_error(a, path, in.why);
         return 2;
     }
     vrun x = { ik_dkim_verify_new(a, cfg), a, r };
@@ -287,13 +274,13 @@ static int verify_one(const char *path, ik_arena *a, ik_resolver *r,
         why = rerr ? "read error" : why ? why : "message over a limit";
         cli_error(prog, "%s: %s", path, why);
         if (json)
-            print_error_json(a, path, why);
+            cli_json_error(a, path, why);
         return 2;
     }
     if (st != IK_OK) {
         cli_error(prog, "%s: verification failed: %s", path, ik_strerror(st));
         if (json)
-            print_error_json(a, path, ik_strerror(st));
+            cli_json_error(a, path, ik_strerror(st));
         return 1;
     }
     ik_buf out;

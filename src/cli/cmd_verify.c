@@ -474,19 +474,6 @@ static void print_json(ik_buf *b, ik_arena *a, const char *file, ik_verify *v)
     ik_buf_append_c(b, "}\n");
 }
 
-static void print_error_json(ik_arena *a, const char *file, const char *why)
-{
-    ik_buf b;
-    ik_buf_init(&b, a, 0);
-    int first = 1;
-    ik_buf_putc(&b, '{');
-    cli_json_kv_c(&b, &first, "file", file);
-    cli_json_kv_c(&b, &first, "error", why);
-    ik_buf_append_c(&b, "}\n");
-    ik_str s = ik_buf_str(&b);
-    fwrite(s.p, 1, s.len, stdout);
-}
-
 /* ---- one message ---------------------------------------------------------- */
 
 static FILE *open_input(const char *path, const char **why)
@@ -519,7 +506,7 @@ static int failed(ik_arena *a, const vopts *o, const char *path, ik_status st, c
         why = ik_strerror(st);
     cli_error("verify", "%s: %s", path, why);
     if (o->json)
-        print_error_json(a, path, why);
+        cli_json_error(a, path, why);
     return rc;
 }
 
