@@ -235,6 +235,10 @@ done
 contains hostile-many-why "$(cat "$T/many.err")" "over the verifier's limits (10000 fields"
 contains hostile-huge-why "$(cat "$T/huge.err")" "header field longer than"
 contains hostile-noise-why "$(cat "$T/noise.err")" "header longer than"
+# With --json the failure is also one object on stdout.
+j=$("$INKAN" verify --zone "$ZONE" --authserv-id mx.test --json "$T/huge.eml" 2>/dev/null)
+check hostile-json "$T/huge.eml|header field longer than 1048576 bytes" \
+    "$(json "$j" 'j["file"]+"|"+j["error"]')"
 
 echo "verify_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
